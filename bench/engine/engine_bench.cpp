@@ -1,0 +1,127 @@
+// The bridge's own cost, on the virtual clock: phones are replaced by a
+// transport that replays packets encoded once up front, so only what a real
+// server does is measured (receive, jitter, decode, DTMF guard, AGC, talker
+// detection, resample, mix, encode once per group and codec, send).
+// Counters: rtf = media time / CPU time (1 = exactly real time on one core);
+// legs_per_core = legs × rtf (how many such participants one core carries).
+// Baselines in the same run: share_encoded_output=false (encode per listener),
+// and the G.711 rooms without the per-leg AGC and in-band DTMF guard.
+//   build/release/bench/engine/bench_engine --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <vector>
+
+#include "libconf/codec/registry.hpp"
+#include "libconf/engine/engine.hpp"
+#include "support/signals.hpp"
+
+namespace {
+
+using namespace libconf;
+
+struct Packets {
+  std::vector<std::vector<std::uint8_t>> frames;
+  std::uint32_t rtp_frame = 160;
+};
+
+std::shared_ptr<Packets> encode_all(const std::string& codec, int rate, std::vector<std::int16_t> pcm) {
+  auto reg = codec::CodecRegistry::with_builtin_codecs();
+  codec::CodecParams p;
+  p.sample_rate_hz = rate;
+  p.ptime_ms = 20;
+  auto enc = reg.create(codec, p).value();
+  auto out = std::make_shared<Packets>();
+  out->rtp_frame = static_cast<std::uint32_t>(enc->rtp_clock_rate_hz() / 50);
+  const std::size_t n = static_cast<std::size_t>(rate / 50);
+  std::vector<std::uint8_t> buf(codec::kMaxEncodedFrameBytes);
+  for (std::size_t i = 0; i + n <= pcm.size(); i += n) {
+    auto bytes = enc->encode(std::span(pcm).subspan(i, n), buf).value();
+    out->frames.emplace_back(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(bytes));
+  }
+  return out;
+}
+
+class ReplayTransport final : public transport::MediaTransport {
+ public:
+  ReplayTransport(std::shared_ptr<Packets> packets, const engine::Clock& clock, std::size_t offset)
+      : packets_(std::move(packets)), clock_(clock), next_(offset) {}
+  void poll(transport::PacketSink& sink) noexcept override {
+    const auto& f = packets_->frames[next_++ % packets_->frames.size()];
+    transport::ReceivedPacket p;
+    p.payload = f;
+    p.sequence = seq_++;
+    p.rtp_timestamp = ts_;
+    ts_ += packets_->rtp_frame;
+    p.arrival_us = clock_.now_us();
+    sink.on_packet(p);
+  }
+  void send(const transport::OutgoingFrame& f) noexcept override { bytes_ += f.payload.size(); }
+
+ private:
+  std::shared_ptr<Packets> packets_;
+  const engine::Clock& clock_;
+  std::size_t next_;
+  std::uint16_t seq_ = 0;
+  std::uint32_t ts_ = 0;
+  std::uint64_t bytes_ = 0;
+};
+
+void run(benchmark::State& state, int rooms, int legs_per_room, int talkers, const std::string& codec, int rate,
+         bool share, bool dsp = true) {
+  engine::EngineConfig ec;
+  ec.workers = 1;
+  engine::Engine eng(std::move(ec));
+  const int codec_rate = engine::natural_codec_rate(codec, 0, rate);
+  auto speech = encode_all(codec, codec_rate, test::speech_like(-20, codec_rate, codec_rate * 10, 5));
+  // Non-talkers send continuously too (no DTX): low background noise.
+  auto noise = encode_all(codec, codec_rate, test::white_noise(-65, static_cast<std::size_t>(codec_rate * 2), 3));
+  for (int r = 0; r < rooms; ++r) {
+    engine::RoomConfig rc;
+    rc.sample_rate_hz = rate;
+    rc.max_legs = static_cast<std::size_t>(legs_per_room);
+    rc.share_encoded_output = share;
+    const auto room = eng.create_room(rc);
+    for (int l = 0; l < legs_per_room; ++l) {
+      engine::LegConfig lc;
+      lc.codec = codec;
+      lc.processing.agc = dsp;
+      lc.processing.inband_dtmf = dsp;
+      lc.transport = std::make_unique<ReplayTransport>(l < talkers ? speech : noise, eng.clock(),
+                                                       static_cast<std::size_t>(l * 37));
+      (void)eng.add_leg(room, std::move(lc)).value();
+    }
+  }
+  std::array<engine::Event, 4096> events;
+  for (int i = 0; i < 10; ++i) {
+    eng.tick();
+    while (eng.poll_events(events) > 0) {}
+  }
+  std::int64_t ticks = 0;
+  for (auto _ : state) {
+    eng.tick();
+    ++ticks;
+    state.PauseTiming();
+    while (eng.poll_events(events) > 0) {}
+    state.ResumeTiming();
+  }
+  const double legs = static_cast<double>(rooms) * legs_per_room;
+  state.counters["media_s_per_cpu_s"] =
+      benchmark::Counter(0.020 * static_cast<double>(ticks), benchmark::Counter::kIsRate);
+  state.counters["legs_per_core"] = benchmark::Counter(0.020 * static_cast<double>(ticks) * legs, benchmark::Counter::kIsRate);
+  state.counters["per_leg_frame"] =
+      benchmark::Counter(legs, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+void BM_G711_100RoomsOf10(benchmark::State& s) { run(s, 100, 10, 2, "PCMU", 8000, s.range(0) != 0); }
+// The same without per-leg AGC and in-band DTMF (a bridge that takes digits
+// from RFC 4733 only): shows what the DSP chain costs.
+void BM_G711_100RoomsOf10_NoAgcNoInbandDtmf(benchmark::State& s) { run(s, 100, 10, 2, "PCMU", 8000, true, false); }
+void BM_Opus48k_RoomOf500(benchmark::State& s) { run(s, 1, 500, 4, "opus", 48000, s.range(0) != 0); }
+
+}  // namespace
+
+BENCHMARK(BM_G711_100RoomsOf10)->ArgName("shared")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_G711_100RoomsOf10_NoAgcNoInbandDtmf)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_Opus48k_RoomOf500)->ArgName("shared")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK_MAIN();

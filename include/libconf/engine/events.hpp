@@ -1,0 +1,58 @@
+#pragma once
+/// @file
+/// Events the engine emits: small fixed-size records (no strings, no heap),
+/// produced on worker threads and drained by the host (Engine::poll_events).
+/// Ids are the engine's RoomId/LegId; the host maps them to names.
+
+#include <cstdint>
+
+#include "libconf/error.hpp"
+
+namespace libconf::engine {
+
+using RoomId = std::uint32_t;
+using LegId = std::uint32_t;
+inline constexpr RoomId kNoRoom = 0;
+inline constexpr LegId kNoLeg = 0;
+
+enum class EventKind : std::uint8_t {
+  room_created,
+  room_closed,
+  leg_joined,         ///< leg is in the room and mixed from this tick on
+  leg_left,           ///< value: 0 removed, 1 moved away
+  leg_moved,          ///< leg arrived from other_room
+  talking_started,
+  talking_stopped,    ///< always follows a start: on silence, mute, leave or move
+  dtmf_started,       ///< digit; value: 0 in-band, 1 RFC 4733
+  dtmf_ended,         ///< digit; value: duration in ms
+  mix_state_changed,  ///< mute/deaf/listen-only/gains changed (value: flags bitmask, see below)
+  whisper_started,    ///< leg whispers to other_leg
+  whisper_stopped,
+  source_gain_changed,  ///< leg hears other_leg at value (centi-dB)
+  command_failed,     ///< error says why; leg/room name the target
+  playback_started,   ///< other_leg: the playback id; leg: its target leg (kNoLeg: the room)
+  playback_done,      ///< other_leg: the playback id; value: 0 ended, 1 stopped, 2 target gone
+  recording_started,
+  recording_stopped,
+};
+
+/// mix_state_changed flags.
+inline constexpr std::int32_t kFlagMuted = 1;
+inline constexpr std::int32_t kFlagDeaf = 2;
+inline constexpr std::int32_t kFlagListenOnly = 4;
+
+struct Event {
+  EventKind kind = EventKind::room_created;
+  char digit = 0;
+  errc error = errc::ok;
+  RoomId room = kNoRoom;
+  LegId leg = kNoLeg;
+  RoomId other_room = kNoRoom;
+  LegId other_leg = kNoLeg;
+  std::int32_t value = 0;
+  std::int64_t time_us = 0;  ///< engine clock time of the tick that produced it
+};
+
+const char* to_string(EventKind kind) noexcept;
+
+}  // namespace libconf::engine

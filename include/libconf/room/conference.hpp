@@ -1,0 +1,283 @@
+#pragma once
+/// @file
+/// The conference domain model: tenants, rooms with side rooms, participants,
+/// the operator queue, and the decision logic the engine applies (admission by PIN
+/// and ACL with lock-out, max size and overflow, wait for a moderator, end with
+/// the last moderator, séparées). Pure logic: no threads, no audio, no I/O; time
+/// comes in as now_ms (any monotonic millisecond clock, never decreasing).
+///
+/// Thread-safety: none. One owner (the engine's control thread) calls it.
+/// Real-time: no. admit() and set_pin() hash with Argon2id (~0.1 s at production
+/// cost); call them off the frame path.
+///
+/// Errors: runtime outcomes come back as Result (not_found, permission_denied,
+/// room_full, quota_exceeded, invalid_state, already_exists); configuration values
+/// out of range throw libconf::Error naming the value. A failed call changes nothing.
+/// Every call that changes state or is refused for permission emits events,
+/// collected until drain_events().
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libconf/error.hpp"
+#include "libconf/room/events.hpp"
+#include "libconf/room/lockout.hpp"
+#include "libconf/room/permissions.hpp"
+#include "libconf/room/pin.hpp"
+#include "libconf/room/role.hpp"
+#include "libconf/room/room_config.hpp"
+
+namespace libconf::room {
+
+struct ConferenceOptions {
+  /// Cost of PIN hashes made by set_pin(). Production: interactive(); tests: minimum().
+  PinHashParams pin_hash = PinHashParams::interactive();
+  /// Per caller ID within a tenant (all rooms): 3 wrong PINs lock it out 30 s,
+  /// then 60 s, 120 s, ... up to 1 h; forgotten after 1 h without failures.
+  /// Callers without caller ID ("") share one key.
+  LockoutPolicy caller_lockout{3, 30'000, 3'600'000, 3'600'000};
+  /// Per room (any callers): 20 wrong PINs lock PIN entry 60 s, doubling up to 1 h.
+  LockoutPolicy room_lockout{20, 60'000, 3'600'000, 3'600'000};
+  /// Overflow rooms "<room>-2" .. "<room>-N" at most (N = 1 + this).
+  int max_overflow_rooms = 9;
+};
+
+/// Who performs an operation. The host builds it after authenticating the person
+/// (console login) or with actor_of() for a participant acting by DTMF.
+struct Actor {
+  std::string tenant;
+  Role role = Role::participant;
+  ParticipantId id = kConsole;  ///< the actor's own participant, or kConsole
+};
+
+struct Participant {
+  ParticipantId id = 0;
+  std::string tenant;
+  std::string caller_id;
+  std::string name;
+  Role role = Role::participant;
+  std::string room;       ///< where the participant is now (a side room is a room too)
+  std::string home_room;  ///< the main room whose seat it holds
+  bool muted = false;
+  bool deaf = false;
+  bool waiting = false;   ///< on hold until a moderator joins
+  std::int64_t joined_at_ms = 0;
+  std::int64_t room_since_ms = 0;  ///< entered `room`
+};
+
+/// A snapshot of a room for listing (console, roster).
+struct RoomView {
+  std::string tenant;
+  std::string name;
+  std::string topic;
+  std::string parent;       ///< the main room of a side room; empty for a main room
+  std::string overflow_of;  ///< the room this overflow room relieves; empty otherwise
+  bool locked = false;
+  int max_members = 0;
+  int seats_taken = 0;      ///< present + own members away in side rooms
+  std::vector<ParticipantId> members;  ///< present, in order of arrival
+  bool moderator_present = false;
+  std::optional<std::int64_t> ends_at_ms;  ///< set while the end-with-last-moderator grace runs
+};
+
+enum class AdmitOutcome {
+  joined,              ///< in the room as `role`
+  wait_for_moderator,  ///< in the room, on hold (music) until a moderator joins
+  overflow,            ///< joined `room`, an overflow room of the one asked for
+  wrong_pin,           ///< try again (the IVR decides how often)
+  locked_out,          ///< too many wrong PINs; retry_at_ms says when
+  route_to_operator,   ///< in the operator queue (ticket); reason says why
+  denied,              ///< the room's ACL refuses this caller
+};
+std::string_view to_string(AdmitOutcome outcome) noexcept;
+
+struct AdmitRequest {
+  std::string tenant;
+  std::string room;
+  std::string caller_id;  ///< E.164 number or SIP URI, as the host saw it
+  std::string pin;        ///< digits entered; empty if none
+  std::string name;       ///< display name; empty: the caller ID
+};
+
+struct AdmitDecision {
+  AdmitOutcome outcome = AdmitOutcome::wrong_pin;
+  ParticipantId participant = 0;  ///< set for joined, wait_for_moderator, overflow
+  Role role = Role::participant;
+  std::string room;               ///< the room joined (the overflow room for overflow)
+  std::int64_t retry_at_ms = 0;   ///< locked_out: when PIN entry opens again
+  errc reason = errc::ok;         ///< route_to_operator: room_full, room_locked, quota_exceeded, locked_out
+  std::uint64_t queue_ticket = 0; ///< route_to_operator
+};
+
+/// A caller waiting for the operator, FIFO per tenant.
+struct QueueEntry {
+  std::uint64_t ticket = 0;
+  std::string tenant;
+  std::string room;       ///< the room the caller asked for
+  std::string caller_id;
+  errc reason = errc::ok;
+  std::int64_t enqueued_at_ms = 0;
+  std::int64_t waited_ms = 0;  ///< filled when taken
+};
+
+enum class PinKind { participant, moderator, listener };
+
+class Conference {
+ public:
+  explicit Conference(ConferenceOptions options = {});
+
+  // ---- tenants and rooms (configuration) -------------------------------------
+  /// already_exists if the tenant exists. Throws on a bad name or quota.
+  Result<void> create_tenant(const std::string& tenant, TenantQuota quota, std::int64_t now_ms);
+  /// Lowering a quota below current use keeps everyone; it stops new joins.
+  Result<void> set_quota(const std::string& tenant, TenantQuota quota, std::int64_t now_ms);
+  /// Needs Action::create_room. quota_exceeded beyond the tenant's max_rooms.
+  Result<void> create_room(const Actor& actor, RoomConfig config, std::int64_t now_ms);
+  /// Needs Action::create_room; invalid_state while anyone is in it.
+  Result<void> remove_room(const Actor& actor, const std::string& room, std::int64_t now_ms);
+  /// Hashes and sets (or with an empty pin clears) a PIN. Needs Action::create_room.
+  /// Throws Error(invalid_argument) for a malformed PIN, naming the rule, not the PIN.
+  Result<void> set_pin(const Actor& actor, const std::string& room, PinKind kind,
+                       const std::string& pin, std::int64_t now_ms);
+  /// Replaces the ACL. Needs Action::create_room. Throws on a bad pattern.
+  Result<void> set_acl(const Actor& actor, const std::string& room, Acl acl, std::int64_t now_ms);
+
+  // ---- admission --------------------------------------------------------------
+  /// Decides what happens to a caller who asked for a room with a PIN. Order:
+  /// ACL; caller and room lock-out; PIN (moderator, then participant, then
+  /// listener PIN); room lock (moderators pass); tenant quota; room size (when full:
+  /// overflow or operator); wait for a moderator. not_found for an unknown tenant
+  /// or room (nothing counted). An overflow room copies the full room's topic,
+  /// PINs, size, ACL and full-policy, but never waits for or ends with a moderator
+  /// (moderators are always admitted to the room they asked for). It is removed
+  /// when its last member leaves.
+  Result<AdmitDecision> admit(const AdmitRequest& request, std::int64_t now_ms);
+  /// Places a caller without PIN: an invited (dialled-out) callee, or a caller the
+  /// operator takes from the queue. Needs Action::invite; a role above the actor's
+  /// own is permission_denied. Respects lock, quota and size, except for a
+  /// superuser actor, who may place into a full or locked room (not past the quota).
+  Result<ParticipantId> admit_direct(const Actor& actor, const std::string& room,
+                                     const std::string& caller_id, Role role, std::int64_t now_ms);
+  /// The caller hung up (or the host removes it). not_found for an unknown id.
+  Result<void> leave(ParticipantId id, ExitReason reason, std::int64_t now_ms);
+
+  // ---- moderation -------------------------------------------------------------
+  /// Self (Action::mute_self) or other (mute_other / unmute_other). Unmuting a
+  /// listener is invalid_state: listeners never speak.
+  Result<void> set_muted(const Actor& actor, ParticipantId target, bool muted, std::int64_t now_ms);
+  /// Mutes every participant and listener of the room, not moderators/superusers.
+  Result<void> mute_all(const Actor& actor, const std::string& room, std::int64_t now_ms);
+  Result<void> set_deaf(const Actor& actor, ParticipantId target, bool deaf, std::int64_t now_ms);
+  Result<void> kick(const Actor& actor, ParticipantId target, const std::string& reason,
+                    std::int64_t now_ms);
+  /// Moves to another main room of the tenant (room_full if it has no seat; a
+  /// superuser actor may overfill). Leaving a main room frees the seat.
+  Result<void> move(const Actor& actor, ParticipantId target, const std::string& room,
+                    std::int64_t now_ms);
+  /// Opens a séparée of `main_room` named "<main_room>/side-N" (a name no configured
+  /// room can take) and moves `members`
+  /// into it: at least two participants, or one caller with the acting moderator
+  /// (1:1 consultation; include the actor's own id). Every member must be present
+  /// in main_room. Members keep their seat in main_room (see bring_back).
+  Result<std::string> create_side_room(const Actor& actor, const std::string& main_room,
+                                       const std::vector<ParticipantId>& members, std::int64_t now_ms);
+  /// Returns everyone in the side room to its main room and closes it. Always fits:
+  /// returnees kept their seats, even if the limit was lowered meanwhile.
+  Result<void> bring_back(const Actor& actor, const std::string& side_room, std::int64_t now_ms);
+  /// Whether the actor may hear `room` (main or side) unheard. Emits ListenInGranted.
+  Result<void> check_listen_in(const Actor& actor, const std::string& room, std::int64_t now_ms);
+  /// Whether the actor may talk to `target` alone. Emits WhisperGranted.
+  Result<void> check_whisper(const Actor& actor, ParticipantId target, std::int64_t now_ms);
+  Result<void> set_locked(const Actor& actor, const std::string& room, bool locked, std::int64_t now_ms);
+  /// Live change; lowering below the present count keeps everyone, stops joins.
+  /// Throws Error(invalid_argument) outside 1..kMaxRoomMembers.
+  Result<void> set_max_members(const Actor& actor, const std::string& room, int max_members,
+                               std::int64_t now_ms);
+  /// Own name (Action::set_own_name) or another's (Action::set_name). Throws on bad text.
+  Result<void> set_name(const Actor& actor, ParticipantId target, const std::string& name,
+                        std::int64_t now_ms);
+  /// Ends the room for everyone in it and its side rooms (ExitReason::room_ended).
+  Result<void> end_room(const Actor& actor, const std::string& room, std::int64_t now_ms);
+
+  // ---- operator queue ---------------------------------------------------------
+  /// The longest waiting caller of the tenant, with waited_ms. Needs take_from_queue;
+  /// not_found when empty.
+  Result<QueueEntry> take_from_queue(const Actor& actor, std::int64_t now_ms);
+  /// The caller hung up while waiting. not_found for an unknown ticket.
+  Result<void> abandon_queue(std::uint64_t ticket, std::int64_t now_ms);
+  std::vector<QueueEntry> queue(const std::string& tenant) const;
+
+  /// Advances timers: ends rooms whose last-moderator grace has run out.
+  void tick(std::int64_t now_ms);
+
+  // ---- queries ----------------------------------------------------------------
+  Result<Participant> participant(ParticipantId id) const;
+  /// The Actor for a participant acting from its phone.
+  Result<Actor> actor_of(ParticipantId id) const;
+  Result<RoomView> room(const std::string& tenant, const std::string& name) const;
+  Result<RoomConfig> room_config(const std::string& tenant, const std::string& name) const;
+  /// Main rooms and side rooms of the tenant, by name.
+  std::vector<RoomView> rooms(const std::string& tenant) const;
+  /// The roster of a room (main or side), in order of arrival, with joined_at_ms
+  /// and room_since_ms for "how long has each been here". Empty if no such room.
+  std::vector<Participant> roster(const std::string& tenant, const std::string& room) const;
+  /// Participants of the tenant (all rooms), the number the quota limits.
+  int participant_count(const std::string& tenant) const;
+  /// Events since the last call, oldest first.
+  std::vector<Event> drain_events();
+
+ private:
+  struct RoomState {
+    RoomConfig config;
+    std::string parent;       // side room: its main room
+    std::string overflow_of;
+    bool locked = false;
+    std::vector<ParticipantId> members;
+    int away_in_side_rooms = 0;  // main room: its members now in side rooms
+    int next_side_room = 1;
+    std::optional<std::int64_t> ends_at_ms;
+  };
+  struct Tenant {
+    TenantQuota quota;
+    std::map<std::string, RoomState> rooms;
+    int participants = 0;
+    int main_rooms = 0;
+  };
+
+  Result<void> authorize(const Actor& actor, Action action, std::int64_t now_ms);
+  Tenant* tenant_of(const std::string& name);
+  const Tenant* tenant_of(const std::string& name) const;
+  RoomState* room_of(const std::string& tenant, const std::string& room);
+  Participant* target_in(const Actor& actor, ParticipantId id);
+  static int seats_taken(const RoomState& r) noexcept;
+  bool moderator_in(const std::string& tenant, const RoomState& r) const;
+  std::uint64_t enqueue(const std::string& tenant, const std::string& room,
+                        const std::string& caller_id, errc reason, std::int64_t now_ms);
+  ParticipantId place(const std::string& tenant, RoomState& r, const std::string& caller_id,
+                      const std::string& name, Role role, std::int64_t now_ms);
+  void enter(Participant& p, RoomState& to, std::int64_t now_ms);
+  void exit_room(Participant& p, std::int64_t now_ms);
+  void release_waiting(RoomState& r, std::int64_t now_ms);
+  void check_ending(const std::string& tenant, const std::string& main_room, std::int64_t now_ms);
+  void remove(ParticipantId id, ExitReason reason, const std::string& detail, std::int64_t now_ms);
+  void end_session(const std::string& tenant, const std::string& main_room, std::int64_t now_ms);
+  void drop_room_if_done(const std::string& tenant, const std::string& room, std::int64_t now_ms);
+  RoomView view(const std::string& tenant, const RoomState& r) const;
+  RoomState* overflow_target(const std::string& tenant, RoomState& base, std::int64_t now_ms);
+
+  ConferenceOptions options_;
+  LockoutTracker caller_lockout_;
+  LockoutTracker room_lockout_;
+  std::map<std::string, Tenant> tenants_;
+  std::map<ParticipantId, Participant> participants_;
+  std::deque<QueueEntry> queue_;
+  ParticipantId next_id_ = 1;
+  std::uint64_t next_ticket_ = 1;
+  std::vector<Event> events_;
+};
+
+}  // namespace libconf::room

@@ -1,0 +1,716 @@
+#include "libconf/room/conference.hpp"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+namespace libconf::room {
+namespace {
+
+// Higher number = more powerful. An actor may not act on a higher role.
+int rank(Role r) noexcept {
+  switch (r) {
+    case Role::superuser: return 3;
+    case Role::moderator: return 2;
+    case Role::participant: return 1;
+    case Role::listener: return 0;
+  }
+  return 0;
+}
+
+std::string lockout_key(const std::string& tenant, const std::string& what) {
+  return tenant + '\n' + what;  // '\n' cannot occur in a tenant name
+}
+
+}  // namespace
+
+std::string_view to_string(AdmitOutcome outcome) noexcept {
+  switch (outcome) {
+    case AdmitOutcome::joined: return "joined";
+    case AdmitOutcome::wait_for_moderator: return "wait_for_moderator";
+    case AdmitOutcome::overflow: return "overflow";
+    case AdmitOutcome::wrong_pin: return "wrong_pin";
+    case AdmitOutcome::locked_out: return "locked_out";
+    case AdmitOutcome::route_to_operator: return "route_to_operator";
+    case AdmitOutcome::denied: return "denied";
+  }
+  return "unknown";
+}
+
+Conference::Conference(ConferenceOptions options)
+    : options_(options), caller_lockout_(options.caller_lockout), room_lockout_(options.room_lockout) {
+  if (options_.max_overflow_rooms < 0 || options_.max_overflow_rooms > 99)
+    throw Error(errc::invalid_argument, "ConferenceOptions.max_overflow_rooms = " +
+                                            std::to_string(options_.max_overflow_rooms) +
+                                            " is not in 0..99");
+}
+
+// ---- helpers -----------------------------------------------------------------
+
+Conference::Tenant* Conference::tenant_of(const std::string& name) {
+  auto it = tenants_.find(name);
+  return it == tenants_.end() ? nullptr : &it->second;
+}
+
+const Conference::Tenant* Conference::tenant_of(const std::string& name) const {
+  auto it = tenants_.find(name);
+  return it == tenants_.end() ? nullptr : &it->second;
+}
+
+Conference::RoomState* Conference::room_of(const std::string& tenant, const std::string& room) {
+  Tenant* t = tenant_of(tenant);
+  if (!t) return nullptr;
+  auto it = t->rooms.find(room);
+  return it == t->rooms.end() ? nullptr : &it->second;
+}
+
+Result<void> Conference::authorize(const Actor& actor, Action action, std::int64_t now_ms) {
+  if (!tenant_of(actor.tenant)) return errc::not_found;
+  if (actor.id != kConsole) {
+    // An actor on a call must be that participant, in that tenant, with that role.
+    auto it = participants_.find(actor.id);
+    if (it == participants_.end() || it->second.tenant != actor.tenant || it->second.role != actor.role)
+      return errc::permission_denied;
+  }
+  if (!allowed(actor.role, action)) {
+    events_.push_back(event::ActionDenied{now_ms, actor.tenant, action, actor.role, actor.id});
+    return errc::permission_denied;
+  }
+  return {};
+}
+
+Participant* Conference::target_in(const Actor& actor, ParticipantId id) {
+  auto it = participants_.find(id);
+  if (it == participants_.end() || it->second.tenant != actor.tenant) return nullptr;
+  return &it->second;
+}
+
+int Conference::seats_taken(const RoomState& r) noexcept {
+  return static_cast<int>(r.members.size()) + r.away_in_side_rooms;
+}
+
+bool Conference::moderator_in(const std::string& tenant, const RoomState& r) const {
+  // A main room counts its moderators away in its side rooms: a 1:1 consultation
+  // does not leave the room without a moderator.
+  const std::string& name = r.config.name;
+  for (const auto& [id, p] : participants_)
+    if (p.tenant == tenant && is_moderating(p.role) &&
+        (p.room == name || (r.parent.empty() && p.home_room == name)))
+      return true;
+  return false;
+}
+
+std::uint64_t Conference::enqueue(const std::string& tenant, const std::string& room,
+                                  const std::string& caller_id, errc reason, std::int64_t now_ms) {
+  const std::uint64_t ticket = next_ticket_++;
+  queue_.push_back(QueueEntry{ticket, tenant, room, caller_id, reason, now_ms, 0});
+  events_.push_back(event::RoutedToOperator{now_ms, tenant, room, caller_id, reason, ticket});
+  return ticket;
+}
+
+void Conference::release_waiting(RoomState& r, std::int64_t now_ms) {
+  for (ParticipantId id : r.members) {
+    Participant& p = participants_.at(id);
+    if (p.waiting) {
+      p.waiting = false;
+      events_.push_back(event::Released{now_ms, id, p.tenant, r.config.name});
+    }
+  }
+}
+
+void Conference::enter(Participant& p, RoomState& to, std::int64_t now_ms) {
+  to.members.push_back(p.id);
+  p.room = to.config.name;
+  p.room_since_ms = now_ms;
+  p.waiting = false;
+  if (!to.parent.empty()) {
+    if (RoomState* main = room_of(p.tenant, to.parent)) ++main->away_in_side_rooms;
+    return;
+  }
+  p.home_room = to.config.name;
+  if (is_moderating(p.role)) {
+    to.ends_at_ms.reset();
+    release_waiting(to, now_ms);
+  } else if (to.config.wait_for_moderator && !moderator_in(p.tenant, to)) {
+    p.waiting = true;
+  }
+}
+
+void Conference::exit_room(Participant& p, std::int64_t now_ms) {
+  (void)now_ms;
+  RoomState* from = room_of(p.tenant, p.room);
+  if (!from) return;
+  std::erase(from->members, p.id);
+  if (!from->parent.empty())
+    if (RoomState* main = room_of(p.tenant, from->parent)) --main->away_in_side_rooms;
+}
+
+void Conference::check_ending(const std::string& tenant, const std::string& main_room,
+                              std::int64_t now_ms) {
+  RoomState* r = room_of(tenant, main_room);
+  if (!r || !r->parent.empty() || !r->config.end_with_last_moderator || r->ends_at_ms) return;
+  if (seats_taken(*r) == 0 || moderator_in(tenant, *r)) return;
+  r->ends_at_ms = now_ms + r->config.end_grace_ms;
+  events_.push_back(event::RoomEnding{now_ms, tenant, main_room, *r->ends_at_ms});
+}
+
+ParticipantId Conference::place(const std::string& tenant, RoomState& r, const std::string& caller_id,
+                                const std::string& name, Role role, std::int64_t now_ms) {
+  const ParticipantId id = next_id_++;
+  Participant p;
+  p.id = id;
+  p.tenant = tenant;
+  p.caller_id = caller_id;
+  p.name = name.empty() ? caller_id : name;
+  p.role = role;
+  p.muted = role == Role::listener;
+  p.joined_at_ms = now_ms;
+  Participant& placed = participants_.emplace(id, std::move(p)).first->second;
+  ++tenant_of(tenant)->participants;
+  enter(placed, r, now_ms);
+  events_.push_back(event::Joined{now_ms, id, tenant, r.config.name, caller_id, role, placed.waiting});
+  return id;
+}
+
+void Conference::remove(ParticipantId id, ExitReason reason, const std::string& detail,
+                        std::int64_t now_ms) {
+  auto it = participants_.find(id);
+  if (it == participants_.end()) return;
+  Participant p = it->second;
+  exit_room(it->second, now_ms);
+  participants_.erase(it);
+  if (Tenant* t = tenant_of(p.tenant)) --t->participants;
+  events_.push_back(event::Left{now_ms, id, p.tenant, p.room, reason, detail});
+  drop_room_if_done(p.tenant, p.room, now_ms);
+  if (is_moderating(p.role)) check_ending(p.tenant, p.home_room, now_ms);
+  drop_room_if_done(p.tenant, p.home_room, now_ms);
+}
+
+void Conference::drop_room_if_done(const std::string& tenant, const std::string& room,
+                                   std::int64_t now_ms) {
+  Tenant* t = tenant_of(tenant);
+  if (!t) return;
+  auto it = t->rooms.find(room);
+  if (it == t->rooms.end() || seats_taken(it->second) > 0) return;
+  if (!it->second.parent.empty()) {
+    t->rooms.erase(it);
+    events_.push_back(event::SideRoomClosed{now_ms, tenant, room});
+  } else if (!it->second.overflow_of.empty()) {
+    // Overflow rooms exist only while someone is in them.
+    t->rooms.erase(it);
+    --t->main_rooms;
+    events_.push_back(event::RoomRemoved{now_ms, tenant, room});
+  } else {
+    it->second.ends_at_ms.reset();
+  }
+}
+
+void Conference::end_session(const std::string& tenant, const std::string& main_room,
+                             std::int64_t now_ms) {
+  Tenant* t = tenant_of(tenant);
+  if (!t || !t->rooms.count(main_room)) return;
+  std::vector<ParticipantId> ids;
+  for (const auto& [id, p] : participants_)
+    if (p.tenant == tenant && p.home_room == main_room) ids.push_back(id);
+  events_.push_back(event::RoomEnded{now_ms, tenant, main_room});
+  if (RoomState* r = room_of(tenant, main_room)) r->ends_at_ms.reset();
+  for (ParticipantId id : ids) remove(id, ExitReason::room_ended, "", now_ms);
+}
+
+RoomView Conference::view(const std::string& tenant, const RoomState& r) const {
+  RoomView v;
+  v.tenant = tenant;
+  v.name = r.config.name;
+  v.topic = r.config.topic;
+  v.parent = r.parent;
+  v.overflow_of = r.overflow_of;
+  v.locked = r.locked;
+  v.max_members = r.config.max_members;
+  v.seats_taken = seats_taken(r);
+  v.members = r.members;
+  v.moderator_present = moderator_in(tenant, r);
+  v.ends_at_ms = r.ends_at_ms;
+  return v;
+}
+
+Conference::RoomState* Conference::overflow_target(const std::string& tenant, RoomState& base,
+                                                   std::int64_t now_ms) {
+  Tenant* t = tenant_of(tenant);
+  for (int n = 2; n <= options_.max_overflow_rooms + 1; ++n) {
+    const std::string name = base.config.name + "-" + std::to_string(n);
+    if (!is_valid_name(name)) return nullptr;
+    auto it = t->rooms.find(name);
+    if (it != t->rooms.end()) {
+      RoomState& r = it->second;
+      if (r.overflow_of == base.config.name && !r.locked && seats_taken(r) < r.config.max_members)
+        return &r;
+      continue;  // full, locked, or a configured room that happens to have this name
+    }
+    if (t->main_rooms >= t->quota.max_rooms) return nullptr;
+    RoomState r;
+    r.config = base.config;
+    r.config.name = name;
+    // No moderator is ever routed here by the model, so nobody may wait for one.
+    r.config.wait_for_moderator = false;
+    r.config.end_with_last_moderator = false;
+    r.overflow_of = base.config.name;
+    ++t->main_rooms;
+    RoomState& created = t->rooms.emplace(name, std::move(r)).first->second;
+    events_.push_back(event::RoomCreated{now_ms, tenant, name, base.config.name});
+    events_.push_back(event::OverflowOpened{now_ms, tenant, base.config.name, name});
+    return &created;
+  }
+  return nullptr;
+}
+
+// ---- tenants and rooms ---------------------------------------------------------
+
+Result<void> Conference::create_tenant(const std::string& tenant, TenantQuota quota, std::int64_t now_ms) {
+  validate_name("tenant name", tenant);
+  validate(quota);
+  if (tenants_.count(tenant)) return errc::already_exists;
+  tenants_[tenant].quota = quota;
+  events_.push_back(event::TenantCreated{now_ms, tenant});
+  return {};
+}
+
+Result<void> Conference::set_quota(const std::string& tenant, TenantQuota quota, std::int64_t now_ms) {
+  validate(quota);
+  Tenant* t = tenant_of(tenant);
+  if (!t) return errc::not_found;
+  t->quota = quota;
+  events_.push_back(event::QuotaChanged{now_ms, tenant, quota.max_participants, quota.max_rooms});
+  return {};
+}
+
+Result<void> Conference::create_room(const Actor& actor, RoomConfig config, std::int64_t now_ms) {
+  validate(config);
+  if (auto ok = authorize(actor, Action::create_room, now_ms); !ok) return ok;
+  Tenant* t = tenant_of(actor.tenant);
+  if (t->rooms.count(config.name)) return errc::already_exists;
+  if (t->main_rooms >= t->quota.max_rooms) return errc::quota_exceeded;
+  const std::string name = config.name;
+  RoomState r;
+  r.config = std::move(config);
+  t->rooms.emplace(name, std::move(r));
+  ++t->main_rooms;
+  events_.push_back(event::RoomCreated{now_ms, actor.tenant, name, ""});
+  return {};
+}
+
+Result<void> Conference::remove_room(const Actor& actor, const std::string& room, std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::create_room, now_ms); !ok) return ok;
+  Tenant* t = tenant_of(actor.tenant);
+  auto it = t->rooms.find(room);
+  if (it == t->rooms.end() || !it->second.parent.empty()) return errc::not_found;
+  if (seats_taken(it->second) > 0) return errc::invalid_state;
+  t->rooms.erase(it);
+  --t->main_rooms;
+  events_.push_back(event::RoomRemoved{now_ms, actor.tenant, room});
+  return {};
+}
+
+Result<void> Conference::set_pin(const Actor& actor, const std::string& room, PinKind kind,
+                                 const std::string& pin, std::int64_t now_ms) {
+  if (!pin.empty()) validate_pin(pin);
+  if (auto ok = authorize(actor, Action::create_room, now_ms); !ok) return ok;
+  RoomState* r = room_of(actor.tenant, room);
+  if (!r || !r->parent.empty()) return errc::not_found;
+  std::string hash = pin.empty() ? std::string{} : hash_pin(pin, options_.pin_hash);
+  switch (kind) {
+    case PinKind::participant: r->config.participant_pin_hash = std::move(hash); break;
+    case PinKind::moderator: r->config.moderator_pin_hash = std::move(hash); break;
+    case PinKind::listener: r->config.listener_pin_hash = std::move(hash); break;
+  }
+  events_.push_back(event::RoomConfigured{now_ms, actor.tenant, room, actor.id});
+  return {};
+}
+
+Result<void> Conference::set_acl(const Actor& actor, const std::string& room, Acl acl, std::int64_t now_ms) {
+  validate_acl(acl);
+  if (auto ok = authorize(actor, Action::create_room, now_ms); !ok) return ok;
+  RoomState* r = room_of(actor.tenant, room);
+  if (!r || !r->parent.empty()) return errc::not_found;
+  r->config.acl = std::move(acl);
+  events_.push_back(event::RoomConfigured{now_ms, actor.tenant, room, actor.id});
+  return {};
+}
+
+// ---- admission -------------------------------------------------------------------
+
+Result<AdmitDecision> Conference::admit(const AdmitRequest& req, std::int64_t now_ms) {
+  Tenant* t = tenant_of(req.tenant);
+  if (!t) return errc::not_found;
+  auto rit = t->rooms.find(req.room);
+  if (rit == t->rooms.end() || !rit->second.parent.empty()) return errc::not_found;  // no dialling into a séparée
+  RoomState& r = rit->second;
+  AdmitDecision d;
+
+  if (!r.config.acl.permits(req.caller_id)) {
+    events_.push_back(event::AccessDenied{now_ms, req.tenant, req.room, req.caller_id});
+    d.outcome = AdmitOutcome::denied;
+    return d;
+  }
+  const std::string caller_key = lockout_key(req.tenant, req.caller_id);
+  const std::string room_key = lockout_key(req.tenant, req.room);
+  auto caller_lock = caller_lockout_.locked_until(caller_key, now_ms);
+  auto room_lock = room_lockout_.locked_until(room_key, now_ms);
+  if (caller_lock || room_lock) {
+    d.outcome = AdmitOutcome::locked_out;
+    d.retry_at_ms = std::max(caller_lock.value_or(0), room_lock.value_or(0));
+    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, !caller_lock, d.retry_at_ms});
+    return d;
+  }
+
+  // The PIN decides the role. No PIN admits a participant only where the room has
+  // no participant PIN; digits that match no PIN are always a failure.
+  std::optional<Role> role;
+  if (req.pin.empty()) {
+    if (r.config.participant_pin_hash.empty()) role = Role::participant;
+  } else if (!r.config.moderator_pin_hash.empty() && verify_pin(r.config.moderator_pin_hash, req.pin)) {
+    role = Role::moderator;
+  } else if (!r.config.participant_pin_hash.empty() && verify_pin(r.config.participant_pin_hash, req.pin)) {
+    role = Role::participant;
+  } else if (!r.config.listener_pin_hash.empty() && verify_pin(r.config.listener_pin_hash, req.pin)) {
+    role = Role::listener;
+  }
+  if (!role) {
+    auto cf = caller_lockout_.record_failure(caller_key, now_ms);
+    auto rf = room_lockout_.record_failure(room_key, now_ms);
+    const int failures = cf.locked_until_ms ? caller_lockout_.policy().max_failures : cf.failures;
+    events_.push_back(event::PinRejected{now_ms, req.tenant, req.room, req.caller_id, failures});
+    if (cf.locked_until_ms)
+      events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, false, *cf.locked_until_ms});
+    if (rf.locked_until_ms)
+      events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, true, *rf.locked_until_ms});
+    if (cf.locked_until_ms || rf.locked_until_ms) {
+      d.outcome = AdmitOutcome::locked_out;
+      d.retry_at_ms = std::max(cf.locked_until_ms.value_or(0), rf.locked_until_ms.value_or(0));
+    } else {
+      d.outcome = AdmitOutcome::wrong_pin;
+    }
+    return d;
+  }
+  caller_lockout_.record_success(caller_key);
+  d.role = *role;
+
+  auto to_operator = [&](errc reason) {
+    d.outcome = AdmitOutcome::route_to_operator;
+    d.reason = reason;
+    d.queue_ticket = enqueue(req.tenant, req.room, req.caller_id, reason, now_ms);
+    return d;
+  };
+  if (r.locked && !is_moderating(*role)) return to_operator(errc::room_locked);
+  if (t->participants >= t->quota.max_participants) return to_operator(errc::quota_exceeded);
+
+  RoomState* target = &r;
+  d.outcome = AdmitOutcome::joined;
+  // Moderators always get in: a room without its moderator is of no use.
+  if (!is_moderating(*role) && seats_taken(r) >= r.config.max_members) {
+    if (r.config.when_full != FullPolicy::overflow) return to_operator(errc::room_full);
+    target = overflow_target(req.tenant, r, now_ms);
+    if (!target) return to_operator(errc::room_full);
+    d.outcome = AdmitOutcome::overflow;
+  }
+  d.participant = place(req.tenant, *target, req.caller_id, req.name, *role, now_ms);
+  d.room = target->config.name;
+  if (participants_.at(d.participant).waiting) d.outcome = AdmitOutcome::wait_for_moderator;
+  return d;
+}
+
+Result<ParticipantId> Conference::admit_direct(const Actor& actor, const std::string& room,
+                                               const std::string& caller_id, Role role,
+                                               std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::invite, now_ms); !ok) return ok.error();
+  if (rank(role) > rank(actor.role)) {
+    events_.push_back(event::ActionDenied{now_ms, actor.tenant, Action::invite, actor.role, actor.id});
+    return errc::permission_denied;
+  }
+  Tenant* t = tenant_of(actor.tenant);
+  RoomState* r = room_of(actor.tenant, room);
+  if (!r || !r->parent.empty()) return errc::not_found;
+  if (t->participants >= t->quota.max_participants) return errc::quota_exceeded;
+  if (actor.role != Role::superuser) {
+    if (r->locked) return errc::room_locked;
+    if (seats_taken(*r) >= r->config.max_members) return errc::room_full;
+  }
+  return place(actor.tenant, *r, caller_id, "", role, now_ms);
+}
+
+Result<void> Conference::leave(ParticipantId id, ExitReason reason, std::int64_t now_ms) {
+  if (!participants_.count(id)) return errc::not_found;
+  remove(id, reason, "", now_ms);
+  tick(now_ms);
+  return {};
+}
+
+// ---- moderation ------------------------------------------------------------------
+
+Result<void> Conference::set_muted(const Actor& actor, ParticipantId target, bool muted, std::int64_t now_ms) {
+  const bool self = actor.id != kConsole && actor.id == target;
+  const Action action = self ? Action::mute_self : (muted ? Action::mute_other : Action::unmute_other);
+  if (auto ok = authorize(actor, action, now_ms); !ok) return ok;
+  Participant* p = target_in(actor, target);
+  if (!p) return errc::not_found;
+  if (!self && rank(p->role) > rank(actor.role)) return errc::permission_denied;
+  if (!muted && !allowed(p->role, Action::speak)) return errc::invalid_state;
+  p->muted = muted;
+  events_.push_back(event::MuteChanged{now_ms, target, muted, actor.id});
+  return {};
+}
+
+Result<void> Conference::mute_all(const Actor& actor, const std::string& room, std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::mute_all, now_ms); !ok) return ok;
+  RoomState* r = room_of(actor.tenant, room);
+  if (!r) return errc::not_found;
+  int count = 0;
+  for (ParticipantId id : r->members) {
+    Participant& p = participants_.at(id);
+    if (!is_moderating(p.role) && !p.muted) {
+      p.muted = true;
+      ++count;
+      events_.push_back(event::MuteChanged{now_ms, id, true, actor.id});
+    }
+  }
+  events_.push_back(event::MutedAll{now_ms, actor.tenant, room, count, actor.id});
+  return {};
+}
+
+Result<void> Conference::set_deaf(const Actor& actor, ParticipantId target, bool deaf, std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::deafen_other, now_ms); !ok) return ok;
+  Participant* p = target_in(actor, target);
+  if (!p) return errc::not_found;
+  if (rank(p->role) > rank(actor.role)) return errc::permission_denied;
+  p->deaf = deaf;
+  events_.push_back(event::DeafChanged{now_ms, target, deaf, actor.id});
+  return {};
+}
+
+Result<void> Conference::kick(const Actor& actor, ParticipantId target, const std::string& reason,
+                              std::int64_t now_ms) {
+  validate_text("kick reason", reason);
+  if (auto ok = authorize(actor, Action::kick, now_ms); !ok) return ok;
+  Participant* p = target_in(actor, target);
+  if (!p) return errc::not_found;
+  if (rank(p->role) > rank(actor.role)) return errc::permission_denied;
+  remove(target, ExitReason::kicked, reason, now_ms);
+  tick(now_ms);
+  return {};
+}
+
+Result<void> Conference::move(const Actor& actor, ParticipantId target, const std::string& room,
+                              std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::move, now_ms); !ok) return ok;
+  Participant* p = target_in(actor, target);
+  RoomState* to = room_of(actor.tenant, room);
+  if (!p || !to || !to->parent.empty()) return errc::not_found;
+  if (rank(p->role) > rank(actor.role)) return errc::permission_denied;
+  if (p->room == room) return errc::invalid_state;
+  const bool frees_own_seat = p->home_room == room;  // back from a side room of `room`
+  if (!frees_own_seat && actor.role != Role::superuser && seats_taken(*to) >= to->config.max_members)
+    return errc::room_full;
+  const std::string from = p->room;
+  const std::string old_home = p->home_room;
+  exit_room(*p, now_ms);
+  enter(*p, *to, now_ms);
+  events_.push_back(event::Moved{now_ms, target, actor.tenant, from, room, actor.id});
+  drop_room_if_done(actor.tenant, from, now_ms);
+  if (is_moderating(p->role) && old_home != room) check_ending(actor.tenant, old_home, now_ms);
+  drop_room_if_done(actor.tenant, old_home, now_ms);
+  tick(now_ms);
+  return {};
+}
+
+Result<std::string> Conference::create_side_room(const Actor& actor, const std::string& main_room,
+                                                 const std::vector<ParticipantId>& members,
+                                                 std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::create_side_room, now_ms); !ok) return ok.error();
+  RoomState* main = room_of(actor.tenant, main_room);
+  if (!main || !main->parent.empty()) return errc::not_found;
+  const std::set<ParticipantId> unique(members.begin(), members.end());
+  if (unique.size() < 2 || unique.size() != members.size()) return errc::invalid_argument;
+  for (ParticipantId id : members)
+    if (std::find(main->members.begin(), main->members.end(), id) == main->members.end())
+      return errc::not_found;
+  const std::string name = main_room + "/side-" + std::to_string(main->next_side_room++);
+  RoomState side;
+  side.config.name = name;
+  side.config.topic = main->config.topic;
+  side.config.max_members = kMaxRoomMembers;
+  side.parent = main_room;
+  RoomState& s = tenant_of(actor.tenant)->rooms.emplace(name, std::move(side)).first->second;
+  events_.push_back(event::SideRoomOpened{now_ms, actor.tenant, main_room, name, members, actor.id});
+  for (ParticipantId id : members) {
+    Participant& p = participants_.at(id);
+    exit_room(p, now_ms);
+    enter(p, s, now_ms);
+    events_.push_back(event::Moved{now_ms, id, actor.tenant, main_room, name, actor.id});
+  }
+  return name;
+}
+
+Result<void> Conference::bring_back(const Actor& actor, const std::string& side_room, std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::bring_back, now_ms); !ok) return ok;
+  RoomState* side = room_of(actor.tenant, side_room);
+  if (!side || side->parent.empty()) return errc::not_found;
+  RoomState* main = room_of(actor.tenant, side->parent);
+  const std::vector<ParticipantId> ids = side->members;
+  const std::string main_name = side->parent;
+  for (ParticipantId id : ids) {
+    Participant& p = participants_.at(id);
+    exit_room(p, now_ms);
+    enter(p, *main, now_ms);
+    events_.push_back(event::Moved{now_ms, id, actor.tenant, side_room, main_name, actor.id});
+  }
+  drop_room_if_done(actor.tenant, side_room, now_ms);
+  return {};
+}
+
+Result<void> Conference::check_listen_in(const Actor& actor, const std::string& room, std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::listen_in, now_ms); !ok) return ok;
+  if (!room_of(actor.tenant, room)) return errc::not_found;
+  events_.push_back(event::ListenInGranted{now_ms, actor.tenant, room, actor.id});
+  return {};
+}
+
+Result<void> Conference::check_whisper(const Actor& actor, ParticipantId target, std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::whisper, now_ms); !ok) return ok;
+  if (!target_in(actor, target) || target == actor.id) return errc::not_found;
+  events_.push_back(event::WhisperGranted{now_ms, target, actor.id});
+  return {};
+}
+
+Result<void> Conference::set_locked(const Actor& actor, const std::string& room, bool locked, std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::lock_room, now_ms); !ok) return ok;
+  RoomState* r = room_of(actor.tenant, room);
+  if (!r || !r->parent.empty()) return errc::not_found;
+  r->locked = locked;
+  events_.push_back(event::LockChanged{now_ms, actor.tenant, room, locked, actor.id});
+  return {};
+}
+
+Result<void> Conference::set_max_members(const Actor& actor, const std::string& room, int max_members,
+                                         std::int64_t now_ms) {
+  if (max_members < 1 || max_members > kMaxRoomMembers)
+    throw Error(errc::invalid_argument, "max_members = " + std::to_string(max_members) + " is not in 1.." +
+                                            std::to_string(kMaxRoomMembers));
+  if (auto ok = authorize(actor, Action::set_max_size, now_ms); !ok) return ok;
+  RoomState* r = room_of(actor.tenant, room);
+  if (!r || !r->parent.empty()) return errc::not_found;
+  r->config.max_members = max_members;
+  events_.push_back(event::MaxMembersChanged{now_ms, actor.tenant, room, max_members, actor.id});
+  return {};
+}
+
+Result<void> Conference::set_name(const Actor& actor, ParticipantId target, const std::string& name,
+                                  std::int64_t now_ms) {
+  validate_text("participant name", name);
+  const bool self = actor.id != kConsole && actor.id == target;
+  if (auto ok = authorize(actor, self ? Action::set_own_name : Action::set_name, now_ms); !ok) return ok;
+  Participant* p = target_in(actor, target);
+  if (!p) return errc::not_found;
+  if (!self && rank(p->role) > rank(actor.role)) return errc::permission_denied;
+  p->name = name;
+  events_.push_back(event::NameChanged{now_ms, target, name, actor.id});
+  return {};
+}
+
+Result<void> Conference::end_room(const Actor& actor, const std::string& room, std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::end_room, now_ms); !ok) return ok;
+  RoomState* r = room_of(actor.tenant, room);
+  if (!r || !r->parent.empty()) return errc::not_found;
+  end_session(actor.tenant, room, now_ms);
+  return {};
+}
+
+// ---- operator queue -----------------------------------------------------------
+
+Result<QueueEntry> Conference::take_from_queue(const Actor& actor, std::int64_t now_ms) {
+  if (auto ok = authorize(actor, Action::take_from_queue, now_ms); !ok) return ok.error();
+  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.tenant == actor.tenant; });
+  if (it == queue_.end()) return errc::not_found;
+  QueueEntry e = *it;
+  queue_.erase(it);
+  e.waited_ms = now_ms - e.enqueued_at_ms;
+  events_.push_back(event::QueueLeft{now_ms, e.tenant, e.ticket, e.waited_ms, true});
+  return e;
+}
+
+Result<void> Conference::abandon_queue(std::uint64_t ticket, std::int64_t now_ms) {
+  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.ticket == ticket; });
+  if (it == queue_.end()) return errc::not_found;
+  events_.push_back(event::QueueLeft{now_ms, it->tenant, ticket, now_ms - it->enqueued_at_ms, false});
+  queue_.erase(it);
+  return {};
+}
+
+std::vector<QueueEntry> Conference::queue(const std::string& tenant) const {
+  std::vector<QueueEntry> out;
+  for (const auto& e : queue_)
+    if (e.tenant == tenant) out.push_back(e);
+  return out;
+}
+
+void Conference::tick(std::int64_t now_ms) {
+  std::vector<std::pair<std::string, std::string>> due;
+  for (const auto& [tn, t] : tenants_)
+    for (const auto& [rn, r] : t.rooms)
+      if (r.ends_at_ms && *r.ends_at_ms <= now_ms) due.emplace_back(tn, rn);
+  for (const auto& [tn, rn] : due) end_session(tn, rn, now_ms);
+}
+
+// ---- queries --------------------------------------------------------------------
+
+Result<Participant> Conference::participant(ParticipantId id) const {
+  auto it = participants_.find(id);
+  if (it == participants_.end()) return errc::not_found;
+  return it->second;
+}
+
+Result<Actor> Conference::actor_of(ParticipantId id) const {
+  auto it = participants_.find(id);
+  if (it == participants_.end()) return errc::not_found;
+  return Actor{it->second.tenant, it->second.role, id};
+}
+
+Result<RoomView> Conference::room(const std::string& tenant, const std::string& name) const {
+  const Tenant* t = tenant_of(tenant);
+  if (!t) return errc::not_found;
+  auto it = t->rooms.find(name);
+  if (it == t->rooms.end()) return errc::not_found;
+  return view(tenant, it->second);
+}
+
+Result<RoomConfig> Conference::room_config(const std::string& tenant, const std::string& name) const {
+  const Tenant* t = tenant_of(tenant);
+  if (!t) return errc::not_found;
+  auto it = t->rooms.find(name);
+  if (it == t->rooms.end()) return errc::not_found;
+  return it->second.config;
+}
+
+std::vector<RoomView> Conference::rooms(const std::string& tenant) const {
+  std::vector<RoomView> out;
+  if (const Tenant* t = tenant_of(tenant))
+    for (const auto& [name, r] : t->rooms) out.push_back(view(tenant, r));
+  return out;
+}
+
+std::vector<Participant> Conference::roster(const std::string& tenant, const std::string& room) const {
+  std::vector<Participant> out;
+  const Tenant* t = tenant_of(tenant);
+  if (!t) return out;
+  auto it = t->rooms.find(room);
+  if (it == t->rooms.end()) return out;
+  for (ParticipantId id : it->second.members) out.push_back(participants_.at(id));
+  return out;
+}
+
+int Conference::participant_count(const std::string& tenant) const {
+  const Tenant* t = tenant_of(tenant);
+  return t ? t->participants : 0;
+}
+
+std::vector<Event> Conference::drain_events() { return std::exchange(events_, {}); }
+
+}  // namespace libconf::room

@@ -1,0 +1,41 @@
+#pragma once
+// Internal: the state the service keeps per call. Not installed.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "libconf/service/conference_service.hpp"
+
+namespace libconf::service {
+
+struct ConferenceService::Call {
+  CallId id = kNoCall;
+  std::string caller_id;
+  std::string did;
+  std::string name;
+  room::BillingMode billing = room::BillingMode::caller_pays;
+  engine::LegId leg = engine::kNoLeg;
+  engine::RoomId lobby = engine::kNoRoom;  // private room: IVR, queue, hold
+  engine::RoomId where = engine::kNoRoom;  // engine room the leg is in now
+  CallState state = CallState::ivr;
+  bool is_operator = false;
+  bool held = false;
+  std::unique_ptr<ivr::IvrSession> ivr;
+  std::optional<ivr::KeyMapMatcher> keys;
+  engine::PlaybackId prompt = 0;  // IVR prompt whose end the session waits for
+  engine::PlaybackId moh = 0;     // music on hold playing in the lobby
+  room::ParticipantId participant = 0;
+  room::Role role = room::Role::participant;
+  std::optional<room::AdmitDecision> pending;  // CheckPin admitted; placed on Join
+  std::uint64_t ticket = 0;                    // Conference queue ticket (room full/locked)
+  std::string queue_reason;
+  std::string room;       // conference room (main or side) the leg is in
+  std::string listening;  // room listened in to; empty when not listening
+  mix::LegMixState mix;
+  bool mix_sent = false;
+  bool in_queue_cdr = false;
+  bool moderator_logged_in = false;
+};
+
+}  // namespace libconf::service

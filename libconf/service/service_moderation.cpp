@@ -1,0 +1,175 @@
+// Moderation operations: each is checked by the Conference's permissions,
+// applied to the engine through sync(), and reported as events.
+#include <algorithm>
+#include <cmath>
+
+#include "libconf/service/call.hpp"
+#include "libconf/service/conference_service.hpp"
+
+namespace libconf::service {
+
+namespace {
+constexpr float kMaxGainDb = 24.0f;
+}
+
+Result<void> ConferenceService::set_muted(const room::Actor& actor, CallId target, bool muted) {
+  Call* c = find(target);
+  if (!c || !c->participant) return errc::not_found;
+  auto r = conference_.set_muted(actor, c->participant, muted, now_ms_);
+  forward_conference_events();
+  sync();
+  return r;
+}
+
+Result<void> ConferenceService::mute_all(const room::Actor& actor, const std::string& room) {
+  auto r = conference_.mute_all(actor, room, now_ms_);
+  forward_conference_events();
+  sync();
+  return r;
+}
+
+Result<void> ConferenceService::set_deaf(const room::Actor& actor, CallId target, bool deaf) {
+  Call* c = find(target);
+  if (!c || !c->participant) return errc::not_found;
+  auto r = conference_.set_deaf(actor, c->participant, deaf, now_ms_);
+  forward_conference_events();
+  sync();
+  return r;
+}
+
+Result<void> ConferenceService::kick(const room::Actor& actor, CallId target, const std::string& reason) {
+  Call* c = find(target);
+  if (!c || !c->participant) return errc::not_found;
+  auto r = conference_.kick(actor, c->participant, reason, now_ms_);
+  forward_conference_events();  // Left ends the call
+  sync();
+  return r;
+}
+
+Result<void> ConferenceService::move(const room::Actor& actor, CallId target, const std::string& room) {
+  Call* c = find(target);
+  if (!c || !c->participant) return errc::not_found;
+  auto r = conference_.move(actor, c->participant, room, now_ms_);
+  forward_conference_events();
+  sync();
+  return r;
+}
+
+Result<void> ConferenceService::set_volumes(const room::Actor& actor, CallId target, float talk_gain_db,
+                                            float listen_gain_db) {
+  Call* c = find(target);
+  if (!c) return errc::not_found;
+  if (!std::isfinite(talk_gain_db) || !std::isfinite(listen_gain_db) || std::fabs(talk_gain_db) > kMaxGainDb ||
+      std::fabs(listen_gain_db) > kMaxGainDb)
+    return errc::invalid_argument;
+  const bool self = c->participant != 0 && actor.id == c->participant;
+  if (actor.tenant != config_.tenant || (!self && !room::allowed(actor.role, room::Action::mute_other))) {
+    emit("action_denied", target, c->room, "set_volumes");
+    return errc::permission_denied;
+  }
+  c->mix.talk_gain_db = talk_gain_db;
+  c->mix.listen_gain_db = listen_gain_db;
+  auto r = engine_.set_mix_state(c->leg, c->mix);
+  if (r) emit("volumes", target, c->room, std::to_string(talk_gain_db) + "/" + std::to_string(listen_gain_db));
+  return r;
+}
+
+Result<std::string> ConferenceService::create_side_room(const room::Actor& actor, const std::string& main_room,
+                                                        const std::vector<CallId>& members) {
+  std::vector<room::ParticipantId> ids;
+  for (CallId m : members) {
+    Call* c = find(m);
+    if (!c || !c->participant) return errc::not_found;
+    ids.push_back(c->participant);
+  }
+  auto r = conference_.create_side_room(actor, main_room, ids, now_ms_);
+  forward_conference_events();
+  sync();
+  return r;
+}
+
+Result<void> ConferenceService::bring_back(const room::Actor& actor, const std::string& side_room) {
+  auto r = conference_.bring_back(actor, side_room, now_ms_);
+  forward_conference_events();
+  sync();
+  return r;
+}
+
+Result<void> ConferenceService::listen_in(const room::Actor& actor, CallId listener, const std::string& room) {
+  Call* c = find(listener);
+  if (!c) return errc::not_found;
+  if (c->state == CallState::ivr || c->state == CallState::queued) return errc::invalid_state;
+  auto r = conference_.check_listen_in(actor, room, now_ms_);
+  forward_conference_events();
+  if (!r) return r;
+  if (!conference_.room(config_.tenant, room)) return errc::not_found;
+  c->listening = room;
+  sync();
+  return {};
+}
+
+Result<void> ConferenceService::stop_listen_in(CallId listener) {
+  Call* c = find(listener);
+  if (!c) return errc::not_found;
+  if (c->listening.empty()) return errc::invalid_state;
+  c->listening.clear();
+  emit("listen_in_stopped", c->id, c->room, "");
+  sync();
+  return {};
+}
+
+Result<void> ConferenceService::whisper(const room::Actor& actor, CallId from, CallId to) {
+  Call* f = find(from);
+  Call* t = find(to);
+  if (!f || !t || !t->participant) return errc::not_found;
+  if (f->where != t->where || f->where == f->lobby) return errc::invalid_state;
+  auto r = conference_.check_whisper(actor, t->participant, now_ms_);
+  forward_conference_events();
+  if (!r) return r;
+  auto w = engine_.add_whisper(f->leg, t->leg);
+  if (w) emit("whisper", from, t->room, "to call " + std::to_string(to));
+  return w;
+}
+
+Result<void> ConferenceService::stop_whisper(CallId from, CallId to) {
+  Call* f = find(from);
+  Call* t = find(to);
+  if (!f || !t) return errc::not_found;
+  auto w = engine_.remove_whisper(f->leg, t->leg);
+  if (w) emit("whisper_stopped", from, t->room, "to call " + std::to_string(to));
+  return w;
+}
+
+Result<void> ConferenceService::set_locked(const room::Actor& actor, const std::string& room, bool locked) {
+  auto r = conference_.set_locked(actor, room, locked, now_ms_);
+  forward_conference_events();
+  return r;
+}
+
+Result<void> ConferenceService::set_max_members(const room::Actor& actor, const std::string& room, int max_members) {
+  if (max_members < 1 || max_members > room::kMaxRoomMembers) return errc::invalid_argument;
+  auto r = conference_.set_max_members(actor, room, max_members, now_ms_);
+  forward_conference_events();
+  return r;
+}
+
+Result<void> ConferenceService::hold(CallId id) {
+  Call* c = find(id);
+  if (!c || !c->participant) return errc::not_found;
+  if (c->held) return errc::invalid_state;
+  c->held = true;
+  sync();
+  return {};
+}
+
+Result<void> ConferenceService::resume(CallId id) {
+  Call* c = find(id);
+  if (!c || !c->participant) return errc::not_found;
+  if (!c->held) return errc::invalid_state;
+  c->held = false;
+  emit("resumed", id, "", "");
+  sync();
+  return {};
+}
+
+}  // namespace libconf::service

@@ -1,0 +1,139 @@
+// SqliteStore: groups (auto-assembly) and DIDs.
+#include <algorithm>
+
+#include "libconf/room/room_config.hpp"
+#include "libconf/store/sqlite_store.hpp"
+#include "libconf/store/sqlite_store_impl.hpp"
+
+namespace libconf::store {
+namespace {
+
+constexpr std::size_t kMaxGroupMembers = 1000;
+constexpr std::size_t kMaxNumberLength = 128;  // a SIP URI fits
+
+void validate_group(const GroupRecord& g) {
+  room::validate_name("tenant name", g.tenant);
+  room::validate_name("group name", g.name);
+  if (g.members.size() > kMaxGroupMembers)
+    throw Error(errc::invalid_argument, "group '" + g.name + "' has " + std::to_string(g.members.size()) +
+                                            " members; at most " + std::to_string(kMaxGroupMembers));
+  for (const auto& m : g.members) detail::validate_field("group member number", m, kMaxNumberLength);
+}
+
+void validate_did(const DidRecord& d) {
+  // Dialled numbers and service codes: '+' only first, then digits, '*' or '#'.
+  const bool ok = d.number.size() >= 2 && d.number.size() <= 32 &&
+                  std::all_of(d.number.begin(), d.number.end(),
+                              [](char c) { return (c >= '0' && c <= '9') || c == '*' || c == '#' || c == '+'; }) &&
+                  d.number.find('+', 1) == std::string::npos;
+  if (!ok)
+    throw Error(errc::invalid_argument, "DID number of " + std::to_string(d.number.size()) +
+                                            " characters is invalid: it needs 2 to 32 of 0-9 * # and an optional "
+                                            "leading +");
+  room::validate_name("tenant name", d.tenant);
+  if (d.target == DidTarget::room) room::validate_name("DID room", d.room);
+  else if (!d.room.empty())
+    throw Error(errc::invalid_argument, "DID " + d.number + ": a room is only allowed with target 'room'");
+}
+
+DidRecord read_did(const detail::Query& q) {
+  DidRecord d;
+  d.number = q.text(0);
+  d.tenant = q.text(1);
+  d.target = did_target_from_string(q.text(2)).value_or(DidTarget::menu);
+  d.room = q.is_null(3) ? std::string{} : q.text(3);
+  d.billing = room::billing_mode_from_string(q.text(4)).value_or(room::BillingMode::caller_pays);
+  return d;
+}
+
+}  // namespace
+
+Result<void> SqliteStore::put_group(const GroupRecord& g) {
+  validate_group(g);
+  return detail::guarded([&]() -> Result<void> {
+    detail::Transaction tx(impl_->db);
+    impl_->db.query("INSERT INTO groups(tenant, name) VALUES (?, ?) ON CONFLICT(tenant, name) DO NOTHING")
+        .bind(g.tenant)
+        .bind(g.name)
+        .run();
+    impl_->db.query("DELETE FROM group_members WHERE tenant = ? AND group_name = ?").bind(g.tenant).bind(g.name).run();
+    for (std::size_t i = 0; i < g.members.size(); ++i)
+      impl_->db.query("INSERT INTO group_members(tenant, group_name, position, number) VALUES (?, ?, ?, ?)")
+          .bind(g.tenant)
+          .bind(g.name)
+          .bind(static_cast<std::int64_t>(i))
+          .bind(g.members[i])
+          .run();
+    tx.commit();
+    return {};
+  });
+}
+
+Result<GroupRecord> SqliteStore::group(const std::string& tenant, const std::string& name) {
+  return detail::guarded([&]() -> Result<GroupRecord> {
+    auto exists = impl_->db.query("SELECT 1 FROM groups WHERE tenant = ? AND name = ?");
+    exists.bind(tenant).bind(name);
+    if (!exists.step()) return errc::not_found;
+    GroupRecord g{tenant, name, {}};
+    auto q = impl_->db.query("SELECT number FROM group_members WHERE tenant = ? AND group_name = ? ORDER BY position");
+    q.bind(tenant).bind(name);
+    while (q.step()) g.members.push_back(q.text(0));
+    return g;
+  });
+}
+
+Result<std::vector<GroupRecord>> SqliteStore::groups(const std::string& tenant) {
+  std::vector<std::string> names;
+  auto listed = detail::guarded([&]() -> Result<void> {
+    auto q = impl_->db.query("SELECT name FROM groups WHERE tenant = ? ORDER BY name");
+    q.bind(tenant);
+    while (q.step()) names.push_back(q.text(0));
+    return {};
+  });
+  if (!listed) return listed.error();
+  std::vector<GroupRecord> out;
+  for (const auto& n : names) {
+    auto g = group(tenant, n);
+    if (!g) return g.error();
+    out.push_back(std::move(*g));
+  }
+  return out;
+}
+
+Result<void> SqliteStore::put_did(const DidRecord& d) {
+  validate_did(d);
+  return detail::guarded([&]() -> Result<void> {
+    auto q = impl_->db.query(
+        "INSERT INTO dids(number, tenant, target, room, billing_mode) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(number) DO UPDATE SET tenant = excluded.tenant, target = excluded.target, "
+        "room = excluded.room, billing_mode = excluded.billing_mode");
+    q.bind(d.number).bind(d.tenant).bind(to_string(d.target));
+    if (d.room.empty()) q.bind_null();
+    else q.bind(d.room);
+    q.bind(room::to_string(d.billing));
+    q.run();
+    return {};
+  });
+}
+
+Result<DidRecord> SqliteStore::did(const std::string& number) {
+  return detail::guarded([&]() -> Result<DidRecord> {
+    auto q = impl_->db.query("SELECT number, tenant, target, room, billing_mode FROM dids WHERE number = ?");
+    q.bind(number);
+    if (!q.step()) return errc::not_found;
+    return read_did(q);
+  });
+}
+
+Result<std::vector<DidRecord>> SqliteStore::dids(const std::string& tenant) {
+  return detail::guarded([&]() -> Result<std::vector<DidRecord>> {
+    auto q = impl_->db.query(
+        "SELECT number, tenant, target, room, billing_mode FROM dids WHERE tenant = ? ORDER BY number");
+    q.bind(tenant);
+    std::vector<DidRecord> out;
+    while (q.step()) out.push_back(read_did(q));
+    return out;
+  });
+}
+
+}  // namespace libconf::store

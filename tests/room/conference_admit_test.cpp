@@ -1,0 +1,272 @@
+#include "libconf/room/conference.hpp"
+
+#include <gtest/gtest.h>
+
+#include "room/conference_fixture.hpp"
+
+namespace libconf::room::testing {
+
+TEST_F(ConferenceTest, PinDecidesTheRole) {
+  make_room("sales");
+  conf_.set_pin(op(), "sales", PinKind::listener, "5555", now_).value();
+  auto p = admit("sales", "+491", "1111");
+  EXPECT_EQ(p.outcome, AdmitOutcome::joined);
+  EXPECT_EQ(p.role, Role::participant);
+  auto m = admit("sales", "+492", "9999");
+  EXPECT_EQ(m.role, Role::moderator);
+  auto l = admit("sales", "+493", "5555");
+  EXPECT_EQ(l.role, Role::listener);
+  EXPECT_TRUE(conf_.participant(l.participant)->muted);
+  EXPECT_EQ(conf_.participant_count("acme"), 3);
+  EXPECT_EQ(conf_.room("acme", "sales")->members.size(), 3u);
+}
+
+TEST_F(ConferenceTest, UnknownTenantOrRoomIsNotFoundAndCountsNothing) {
+  make_room("sales");
+  EXPECT_EQ(conf_.admit({"nope", "sales", "+1", "1111", ""}, now_).error(), errc::not_found);
+  EXPECT_EQ(conf_.admit({"acme", "x'); DROP TABLE rooms;--", "+1", "1111", ""}, now_).error(), errc::not_found);
+  EXPECT_EQ(conf_.participant_count("acme"), 0);
+  EXPECT_EQ(conf_.rooms("acme").size(), 1u);
+}
+
+TEST_F(ConferenceTest, WrongPinsLockTheCallerOutWithGrowingDelay) {
+  make_room("sales");
+  conf_.drain_events();
+  EXPECT_EQ(admit("sales", "+49666", "0000").outcome, AdmitOutcome::wrong_pin);
+  EXPECT_EQ(admit("sales", "+49666", "").outcome, AdmitOutcome::wrong_pin);  // a missing PIN counts too
+  auto third = admit("sales", "+49666", "0001");
+  EXPECT_EQ(third.outcome, AdmitOutcome::locked_out);
+  EXPECT_EQ(third.retry_at_ms, now_ + 30'000);
+  auto rejected = conf_.drain_events();
+  int pin_rejected = 0, locked = 0;
+  for (const auto& e : rejected) {
+    if (std::holds_alternative<event::PinRejected>(e)) ++pin_rejected;
+    if (auto* l = std::get_if<event::LockedOut>(&e)) {
+      ++locked;
+      EXPECT_FALSE(l->room_wide);
+      EXPECT_EQ(l->caller_id, "+49666");
+    }
+  }
+  EXPECT_EQ(pin_rejected, 3);
+  EXPECT_EQ(locked, 1);
+  // Even the right PIN is refused while locked out, and does not join.
+  EXPECT_EQ(admit("sales", "+49666", "1111").outcome, AdmitOutcome::locked_out);
+  EXPECT_EQ(conf_.participant_count("acme"), 0);
+  // Another caller is unaffected.
+  EXPECT_EQ(admit("sales", "+49777", "1111").outcome, AdmitOutcome::joined);
+  // After the delay: three more failures lock for 60 s.
+  now_ += 30'000;
+  admit("sales", "+49666", "0000");
+  admit("sales", "+49666", "0000");
+  EXPECT_EQ(admit("sales", "+49666", "0000").retry_at_ms, now_ + 60'000);
+  now_ += 60'000;
+  EXPECT_EQ(admit("sales", "+49666", "1111").outcome, AdmitOutcome::joined);
+}
+
+TEST_F(ConferenceTest, ManyCallersGuessingLockTheRoomsPinEntry) {
+  make_room("sales");
+  AdmitDecision last;
+  for (int i = 0; i < 20; ++i) last = admit("sales", "+3300" + std::to_string(i), "0000");
+  EXPECT_EQ(last.outcome, AdmitOutcome::locked_out);
+  EXPECT_EQ(last.retry_at_ms, now_ + 60'000);
+  auto fresh = admit("sales", "+4400", "1111");
+  EXPECT_EQ(fresh.outcome, AdmitOutcome::locked_out);
+  now_ += 60'000;
+  EXPECT_EQ(admit("sales", "+4400", "1111").outcome, AdmitOutcome::joined);
+}
+
+TEST_F(ConferenceTest, HostilePinInputIsAWrongPin) {
+  make_room("sales");
+  EXPECT_EQ(admit("sales", "+1", std::string(100'000, '1')).outcome, AdmitOutcome::wrong_pin);
+  EXPECT_EQ(admit("sales", "+2", "1111' OR '1'='1").outcome, AdmitOutcome::wrong_pin);
+  EXPECT_EQ(conf_.participant_count("acme"), 0);
+}
+
+TEST_F(ConferenceTest, OpenRoomAdmitsWithoutPinButDigitsMustMatch) {
+  make_room("open", 10, "", "9999");
+  EXPECT_EQ(admit("open", "+1", "").outcome, AdmitOutcome::joined);
+  EXPECT_EQ(admit("open", "+2", "1234").outcome, AdmitOutcome::wrong_pin);
+  EXPECT_EQ(admit("open", "+3", "9999").role, Role::moderator);
+}
+
+TEST_F(ConferenceTest, AclDeniesBeforeAnyPinIsTried) {
+  make_room("sales");
+  Acl acl;
+  acl.allow = {"+49*", "sip:*@acme.example"};
+  acl.deny = {"+49170*"};
+  conf_.set_acl(op(), "sales", acl, now_).value();
+  conf_.drain_events();
+  EXPECT_EQ(admit("sales", "+33123", "1111").outcome, AdmitOutcome::denied);
+  EXPECT_EQ(admit("sales", "+4917012", "1111").outcome, AdmitOutcome::denied);
+  EXPECT_EQ(admit("sales", "sip:bob@ACME.example", "1111").outcome, AdmitOutcome::joined);
+  EXPECT_EQ(events_of<event::AccessDenied>().size(), 2u);
+}
+
+TEST_F(ConferenceTest, FullRoomRoutesToOperatorQueueFifo) {
+  make_room("small", 2);
+  join("small", "+1");
+  join("small", "+2");
+  now_ = 5'000;
+  auto d3 = admit("small", "+3", "1111");
+  EXPECT_EQ(d3.outcome, AdmitOutcome::route_to_operator);
+  EXPECT_EQ(d3.reason, errc::room_full);
+  now_ = 6'000;
+  auto d4 = admit("small", "+4", "1111");
+  // Moderators always get in.
+  EXPECT_EQ(admit("small", "+5", "9999").outcome, AdmitOutcome::joined);
+  ASSERT_EQ(conf_.queue("acme").size(), 2u);
+  now_ = 20'000;
+  auto first = conf_.take_from_queue(op(), now_);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->ticket, d3.queue_ticket);
+  EXPECT_EQ(first->caller_id, "+3");
+  EXPECT_EQ(first->waited_ms, 15'000);
+  EXPECT_TRUE(conf_.abandon_queue(d4.queue_ticket, now_));
+  EXPECT_EQ(conf_.take_from_queue(op(), now_).error(), errc::not_found);
+  // A moderator may not answer the operator queue.
+  ParticipantId mod = conf_.room("acme", "small")->members.back();
+  EXPECT_EQ(conf_.take_from_queue(actor(mod), now_).error(), errc::permission_denied);
+  // The operator raises the limit live and places the caller itself.
+  conf_.set_max_members(op(), "small", 4, now_).value();
+  auto placed = conf_.admit_direct(op(), "small", first->caller_id, Role::participant, now_);
+  ASSERT_TRUE(placed);
+  EXPECT_EQ(conf_.room("acme", "small")->seats_taken, 4);
+}
+
+TEST_F(ConferenceTest, FullRoomWithOverflowPolicyOpensNumberedRoomsOnSameTopic) {
+  RoomConfig c;
+  c.name = "town-hall";
+  c.topic = "budget";
+  c.max_members = 2;
+  c.when_full = FullPolicy::overflow;
+  conf_.create_room(op(), c, now_).value();
+  join("town-hall", "+1", "");
+  join("town-hall", "+2", "");
+  conf_.drain_events();
+  auto d = admit("town-hall", "+3", "");
+  EXPECT_EQ(d.outcome, AdmitOutcome::overflow);
+  EXPECT_EQ(d.room, "town-hall-2");
+  auto opened = events_of<event::OverflowOpened>();
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_EQ(opened[0].overflow_room, "town-hall-2");
+  auto v = conf_.room("acme", "town-hall-2");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->topic, "budget");
+  EXPECT_EQ(v->overflow_of, "town-hall");
+  join("town-hall", "+4", "");
+  EXPECT_EQ(admit("town-hall", "+5", "").room, "town-hall-3");
+  // The overflow room disappears when its last member leaves.
+  conf_.leave(d.participant, ExitReason::hangup, now_).value();
+  EXPECT_TRUE(conf_.room("acme", "town-hall-2"));
+  auto p4 = conf_.room("acme", "town-hall-2")->members.front();
+  conf_.leave(p4, ExitReason::hangup, now_).value();
+  EXPECT_EQ(conf_.room("acme", "town-hall-2").error(), errc::not_found);
+}
+
+TEST_F(ConferenceTest, OverflowStopsAtTheRoomQuota) {
+  conf_.set_quota("acme", TenantQuota{100, 2}, now_).value();
+  RoomConfig c;
+  c.name = "r";
+  c.max_members = 1;
+  c.when_full = FullPolicy::overflow;
+  conf_.create_room(op(), c, now_).value();
+  join("r", "+1", "");
+  EXPECT_EQ(admit("r", "+2", "").room, "r-2");
+  auto d = admit("r", "+3", "");
+  EXPECT_EQ(d.outcome, AdmitOutcome::route_to_operator);
+  EXPECT_EQ(d.reason, errc::room_full);
+  RoomConfig other;
+  other.name = "other";
+  EXPECT_EQ(conf_.create_room(op(), other, now_).error(), errc::quota_exceeded);
+}
+
+TEST_F(ConferenceTest, TenantParticipantQuotaIsEnforced) {
+  conf_.set_quota("acme", TenantQuota{2, 10}, now_).value();
+  make_room("a");
+  make_room("b");
+  join("a", "+1");
+  join("b", "+2");
+  auto d = admit("a", "+3", "1111");
+  EXPECT_EQ(d.outcome, AdmitOutcome::route_to_operator);
+  EXPECT_EQ(d.reason, errc::quota_exceeded);
+  EXPECT_EQ(conf_.admit_direct(op(), "a", "+4", Role::participant, now_).error(), errc::quota_exceeded);
+  EXPECT_EQ(conf_.participant_count("acme"), 2);
+  // Tenants are separate.
+  conf_.create_tenant("globex", TenantQuota{5, 5}, now_).value();
+  Actor gop{"globex", Role::superuser, kConsole};
+  RoomConfig g;
+  g.name = "a";
+  conf_.create_room(gop, g, now_).value();
+  EXPECT_EQ(conf_.admit({"globex", "a", "+9", "", ""}, now_)->outcome, AdmitOutcome::joined);
+}
+
+TEST_F(ConferenceTest, LockedRoomSendsCallersToOperatorButLetsModeratorsIn) {
+  make_room("sales");
+  ParticipantId mod = join("sales", "+1", "9999");
+  conf_.set_locked(actor(mod), "sales", true, now_).value();
+  auto d = admit("sales", "+2", "1111");
+  EXPECT_EQ(d.outcome, AdmitOutcome::route_to_operator);
+  EXPECT_EQ(d.reason, errc::room_locked);
+  EXPECT_EQ(admit("sales", "+3", "9999").outcome, AdmitOutcome::joined);
+  EXPECT_EQ(conf_.admit_direct(actor(mod), "sales", "+4", Role::participant, now_).error(), errc::room_locked);
+  conf_.set_locked(actor(mod), "sales", false, now_).value();
+  EXPECT_EQ(admit("sales", "+2", "1111").outcome, AdmitOutcome::joined);
+}
+
+TEST_F(ConferenceTest, WaitForModeratorHoldsCallersUntilOneJoins) {
+  RoomConfig c;
+  c.name = "board";
+  c.wait_for_moderator = true;
+  conf_.create_room(op(), c, now_).value();
+  conf_.set_pin(op(), "board", PinKind::moderator, "9999", now_).value();
+  auto a = admit("board", "+1", "");
+  EXPECT_EQ(a.outcome, AdmitOutcome::wait_for_moderator);
+  auto b = admit("board", "+2", "");
+  EXPECT_TRUE(conf_.participant(b.participant)->waiting);
+  conf_.drain_events();
+  auto m = admit("board", "+3", "9999");
+  EXPECT_EQ(m.outcome, AdmitOutcome::joined);
+  EXPECT_EQ(events_of<event::Released>().size(), 2u);
+  EXPECT_FALSE(conf_.participant(a.participant)->waiting);
+  EXPECT_EQ(admit("board", "+4", "").outcome, AdmitOutcome::joined);
+}
+
+TEST_F(ConferenceTest, RoomEndsAfterGraceWhenLastModeratorLeaves) {
+  RoomConfig c;
+  c.name = "class";
+  c.end_with_last_moderator = true;
+  c.end_grace_ms = 10'000;
+  conf_.create_room(op(), c, now_).value();
+  conf_.set_pin(op(), "class", PinKind::moderator, "9999", now_).value();
+  ParticipantId m = join("class", "+1", "9999");
+  ParticipantId p = join("class", "+2", "");
+  conf_.leave(m, ExitReason::hangup, now_).value();
+  EXPECT_EQ(conf_.room("acme", "class")->ends_at_ms, now_ + 10'000);
+  conf_.tick(now_ + 9'999);
+  EXPECT_TRUE(conf_.participant(p));
+  conf_.drain_events();
+  conf_.tick(now_ + 10'000);
+  EXPECT_EQ(conf_.participant(p).error(), errc::not_found);
+  auto left = events_of<event::Left>();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].reason, ExitReason::room_ended);
+  EXPECT_EQ(conf_.participant_count("acme"), 0);
+}
+
+TEST_F(ConferenceTest, ReturningModeratorCancelsTheEnd) {
+  RoomConfig c;
+  c.name = "class";
+  c.end_with_last_moderator = true;
+  c.end_grace_ms = 10'000;
+  conf_.create_room(op(), c, now_).value();
+  conf_.set_pin(op(), "class", PinKind::moderator, "9999", now_).value();
+  ParticipantId m = join("class", "+1", "9999");
+  ParticipantId p = join("class", "+2", "");
+  conf_.leave(m, ExitReason::hangup, now_).value();
+  join("class", "+1", "9999");
+  EXPECT_FALSE(conf_.room("acme", "class")->ends_at_ms);
+  conf_.tick(now_ + 60'000);
+  EXPECT_TRUE(conf_.participant(p));
+}
+
+}  // namespace libconf::room::testing

@@ -1,0 +1,49 @@
+#include "libconf/scenario/story.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace libconf::test {
+namespace {
+
+std::string error_of(const std::string& json) {
+  try {
+    scenario::parse_story(json, "s.json", ".");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(StoryParser, ErrorsNameFileFieldAndValue) {
+  EXPECT_NE(error_of(R"({"duration_s": 5, "calz": []})").find("s.json: $.calz: unknown field"), std::string::npos);
+  EXPECT_NE(error_of(R"({"duration_s": -1})").find("$.duration_s: -1 is outside"), std::string::npos);
+  EXPECT_NE(error_of(R"({"duration_s": 5, "calls": [{"name": "a", "did": "1", "dtmf": [{"at_s": 1, "digits": "12x"}]}]})")
+                .find("calls[0].dtmf[0].digits: '12x'"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"duration_s": 5, "actions": [{"at_s": 1, "action": "explode"}]})").find("unknown action 'explode'"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"duration_s": 5, "actions": [{"at_s": 1, "action": "kick", "who": "ghost"}]})")
+                .find("no call named 'ghost'"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"duration_s": 5, "calls": [{"name": "a", "did": "1"}, {"name": "a", "did": "1"}]})")
+                .find("'a' is used twice"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"duration_s": 5, "calls": [{"name": "../x", "did": "1"}]})").find("not a usable name"),
+            std::string::npos);
+  EXPECT_NE(error_of("{nope").find("s.json: not JSON"), std::string::npos);
+}
+
+TEST(StoryParser, EveryExampleStoryLoads) {
+  int n = 0;
+  for (const auto& f : std::filesystem::directory_iterator(LIBCONF_STORIES_DIR)) {
+    if (f.path().extension() != ".json") continue;
+    EXPECT_NO_THROW(scenario::load_story(f.path())) << f.path();
+    ++n;
+  }
+  EXPECT_GE(n, 9);
+}
+
+}  // namespace
+}  // namespace libconf::test
