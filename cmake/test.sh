@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: installs missing Debian packages, builds the
 # release preset (library, hosts, benchmarks, Python module), runs CTest (C++
-# unit, integration and host tests, the install/consumer test) and pytest.
+# unit, integration and host tests, the install/consumer test, and the
+# Python bindings' pytest suite as the CTest test python.pytest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash cmake/setup.sh
@@ -10,6 +11,3 @@ cmake --preset release -DLIBCONF_BUILD_TESTS=ON -DLIBCONF_BUILD_BENCH=ON -DLIBCO
   -DLIBCONF_BUILD_PYTHON=ON "-DLIBCONF_TEST_DIRS=audio;transport;codec;dsp;jitter;mix;room;ivr;engine;store;service;scenario;rtp;examples;install;python" >/dev/null
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs" --timeout 900
-if [ -f bindings/python/CMakeLists.txt ]; then
-  PYTHONPATH="$PWD/build/release/bindings/python" /usr/bin/python3 -m pytest -q bindings/python/tests
-fi

@@ -1,0 +1,155 @@
+// libconf store: SqliteStore (tenants, rooms, moderators, groups, DIDs, bookings).
+#include "libconf/room/cdr.hpp"
+#include "libconf/store/records.hpp"
+#include "libconf/store/sqlite_store.hpp"
+
+#include "common.hpp"
+
+namespace libconf::python {
+namespace {
+using namespace libconf::store;
+}  // namespace
+
+void init_store(py::module_& m) {
+  py::enum_<room::BillingMode>(m, "BillingMode", "Who pays for a dial-in: every caller, or the initiator.")
+      .value("caller_pays", room::BillingMode::caller_pays)
+      .value("initiator_pays", room::BillingMode::initiator_pays);
+  py::enum_<DidTarget>(m, "DidTarget", "Where a dialled number leads.")
+      .value("room", DidTarget::room)
+      .value("menu", DidTarget::menu)
+      .value("operator_queue", DidTarget::operator_queue);
+
+  py::class_<TenantRecord>(m, "TenantRecord")
+      .def(py::init([](const std::string& name, const room::TenantQuota& q) { return TenantRecord{name, q}; }),
+           py::arg("name"), py::arg("quota") = room::TenantQuota{})
+      .def_readwrite("name", &TenantRecord::name)
+      .def_readwrite("quota", &TenantRecord::quota);
+  py::class_<RoomRecord>(m, "RoomRecord", "A stored room: tenant + RoomConfig (PINs only as hashes).")
+      .def(py::init([](const std::string& tenant, const room::RoomConfig& c) { return RoomRecord{tenant, c}; }),
+           py::arg("tenant"), py::arg("config"))
+      .def_readwrite("tenant", &RoomRecord::tenant)
+      .def_readwrite("config", &RoomRecord::config);
+  py::class_<ModeratorRecord>(m, "ModeratorRecord")
+      .def(py::init([](const std::string& t, const std::string& n, const std::string& cid, const std::string& h) {
+             return ModeratorRecord{t, n, cid, h};
+           }),
+           py::arg("tenant"), py::arg("name"), py::arg("caller_id") = "", py::arg("pin_hash") = "")
+      .def_readwrite("tenant", &ModeratorRecord::tenant)
+      .def_readwrite("name", &ModeratorRecord::name)
+      .def_readwrite("caller_id", &ModeratorRecord::caller_id)
+      .def_readwrite("pin_hash", &ModeratorRecord::pin_hash);
+  py::class_<GroupRecord>(m, "GroupRecord", "A dial-out group: members in dialling order.")
+      .def(py::init([](const std::string& t, const std::string& n, std::vector<std::string> members) {
+             return GroupRecord{t, n, std::move(members)};
+           }),
+           py::arg("tenant"), py::arg("name"), py::arg("members"))
+      .def_readwrite("tenant", &GroupRecord::tenant)
+      .def_readwrite("name", &GroupRecord::name)
+      .def_readwrite("members", &GroupRecord::members);
+  py::class_<DidRecord>(m, "DidRecord", "A dialled number (E.164) mapped to a room, the menu or the operator.")
+      .def(py::init([](const std::string& number, const std::string& tenant, DidTarget target, const std::string& room,
+                       room::BillingMode billing) { return DidRecord{number, tenant, target, room, billing}; }),
+           py::arg("number"), py::arg("tenant"), py::arg("target") = DidTarget::menu, py::arg("room") = "",
+           py::arg("billing") = room::BillingMode::caller_pays)
+      .def_readwrite("number", &DidRecord::number)
+      .def_readwrite("tenant", &DidRecord::tenant)
+      .def_readwrite("target", &DidRecord::target)
+      .def_readwrite("room", &DidRecord::room)
+      .def_readwrite("billing", &DidRecord::billing);
+  py::class_<BookingConfirmation>(m, "BookingConfirmation", "A booked conference: room, dial-in number and PINs (times ms).")
+      .def_readonly("id", &BookingConfirmation::id)
+      .def_readonly("room", &BookingConfirmation::room)
+      .def_readonly("dial_in", &BookingConfirmation::dial_in)
+      .def_readonly("participant_pin", &BookingConfirmation::participant_pin)
+      .def_readonly("moderator_pin", &BookingConfirmation::moderator_pin)
+      .def_readonly("start_ms", &BookingConfirmation::start_ms)
+      .def_readonly("duration_ms", &BookingConfirmation::duration_ms)
+      .def_readonly("participants", &BookingConfirmation::participants);
+  py::class_<BookingRecord>(m, "BookingRecord")
+      .def_readonly("id", &BookingRecord::id)
+      .def_readonly("tenant", &BookingRecord::tenant)
+      .def_readonly("room", &BookingRecord::room)
+      .def_readonly("topic", &BookingRecord::topic)
+      .def_readonly("dial_in", &BookingRecord::dial_in)
+      .def_readonly("start_ms", &BookingRecord::start_ms)
+      .def_readonly("duration_ms", &BookingRecord::duration_ms)
+      .def_readonly("participants", &BookingRecord::participants)
+      .def_readonly("billing", &BookingRecord::billing);
+
+  py::class_<SqliteStore>(m, "SqliteStore",
+                          "The default Store: one SQLite database file (WAL). Every write is one transaction.\n"
+                          "Raises NotFound, AlreadyExists, QuotaExceeded, StoreError; InvalidArgument for bad\n"
+                          "input. One thread at a time per object.")
+      .def(py::init([](const std::string& path, bool full_sync, int busy_timeout_ms, bool fast_pin_hash) {
+             SqliteOptions o;
+             o.full_sync = full_sync;
+             o.busy_timeout_ms = busy_timeout_ms;
+             if (fast_pin_hash) o.pin_hash = room::PinHashParams::minimum();
+             return std::make_unique<SqliteStore>(path, o);
+           }),
+           py::arg("path"), py::arg("full_sync") = true, py::arg("busy_timeout_ms") = 5000,
+           py::arg("fast_pin_hash") = false,
+           "Opens or creates the database and migrates it. fast_pin_hash: minimum Argon2 cost (tests only).")
+      .def("add_tenant", [](SqliteStore& s, const TenantRecord& t) { check(s.add_tenant(t), "SqliteStore.add_tenant"); },
+           py::arg("tenant"))
+      .def("set_quota", [](SqliteStore& s, const std::string& t, const room::TenantQuota& q) {
+             check(s.set_quota(t, q), "SqliteStore.set_quota");
+           }, py::arg("tenant"), py::arg("quota"))
+      .def("tenant", [](SqliteStore& s, const std::string& n) { return unwrap(s.tenant(n), "SqliteStore.tenant"); },
+           py::arg("name"))
+      .def("tenants", [](SqliteStore& s) { return unwrap(s.tenants(), "SqliteStore.tenants"); })
+      .def("add_room", [](SqliteStore& s, const RoomRecord& r) { check(s.add_room(r), "SqliteStore.add_room"); },
+           py::arg("room"))
+      .def("update_room", [](SqliteStore& s, const RoomRecord& r) { check(s.update_room(r), "SqliteStore.update_room"); },
+           py::arg("room"))
+      .def("room", [](SqliteStore& s, const std::string& t, const std::string& n) { return unwrap(s.room(t, n), "SqliteStore.room"); },
+           py::arg("tenant"), py::arg("name"))
+      .def("rooms", [](SqliteStore& s, const std::string& t) { return unwrap(s.rooms(t), "SqliteStore.rooms"); },
+           py::arg("tenant"))
+      .def("remove_room", [](SqliteStore& s, const std::string& t, const std::string& n) {
+             check(s.remove_room(t, n), "SqliteStore.remove_room");
+           }, py::arg("tenant"), py::arg("name"))
+      .def("put_moderator", [](SqliteStore& s, const ModeratorRecord& r) { check(s.put_moderator(r), "SqliteStore.put_moderator"); },
+           py::arg("moderator"))
+      .def("moderator", [](SqliteStore& s, const std::string& t, const std::string& n) {
+             return unwrap(s.moderator(t, n), "SqliteStore.moderator");
+           }, py::arg("tenant"), py::arg("name"))
+      .def("moderators", [](SqliteStore& s, const std::string& t) { return unwrap(s.moderators(t), "SqliteStore.moderators"); },
+           py::arg("tenant"))
+      .def("remove_moderator", [](SqliteStore& s, const std::string& t, const std::string& n) {
+             check(s.remove_moderator(t, n), "SqliteStore.remove_moderator");
+           }, py::arg("tenant"), py::arg("name"))
+      .def("put_group", [](SqliteStore& s, const GroupRecord& g) { check(s.put_group(g), "SqliteStore.put_group"); },
+           py::arg("group"))
+      .def("group", [](SqliteStore& s, const std::string& t, const std::string& n) { return unwrap(s.group(t, n), "SqliteStore.group"); },
+           py::arg("tenant"), py::arg("name"))
+      .def("groups", [](SqliteStore& s, const std::string& t) { return unwrap(s.groups(t), "SqliteStore.groups"); },
+           py::arg("tenant"))
+      .def("put_did", [](SqliteStore& s, const DidRecord& d) { check(s.put_did(d), "SqliteStore.put_did"); }, py::arg("did"))
+      .def("did", [](SqliteStore& s, const std::string& n) { return unwrap(s.did(n), "SqliteStore.did"); }, py::arg("number"))
+      .def("dids", [](SqliteStore& s, const std::string& t) { return unwrap(s.dids(t), "SqliteStore.dids"); }, py::arg("tenant"))
+      .def(
+          "book",
+          [](SqliteStore& s, const std::string& tenant, const std::string& topic, std::int64_t start_ms,
+             std::int64_t duration_ms, int participants, room::BillingMode billing) {
+            BookingRequest r{tenant, topic, start_ms, duration_ms, participants, billing};
+            Result<BookingConfirmation> res = errc::invalid_state;
+            {
+              py::gil_scoped_release nogil;  // hashes two PINs
+              res = s.book(r);
+            }
+            return unwrap(std::move(res), "SqliteStore.book");
+          },
+          py::arg("tenant"), py::arg("topic"), py::arg("start_ms"), py::arg("duration_ms"), py::arg("participants"),
+          py::arg("billing") = room::BillingMode::caller_pays,
+          "Reserves capacity (Unix ms start, 1 min..24 h duration, seats), creates room 'booking-<id>' with\n"
+          "generated PINs and returns the confirmation with the tenant's menu DID of that billing mode.\n"
+          "Raises QuotaExceeded when the tenant has no free capacity, NotFound without such a DID.")
+      .def("bookings", [](SqliteStore& s, const std::string& t) { return unwrap(s.bookings(t), "SqliteStore.bookings"); },
+           py::arg("tenant"))
+      .def("cancel_booking", [](SqliteStore& s, const std::string& t, std::int64_t id) {
+             check(s.cancel_booking(t, id), "SqliteStore.cancel_booking");
+           }, py::arg("tenant"), py::arg("id"), "Frees the reservation and removes the booked room.");
+}
+
+}  // namespace libconf::python
