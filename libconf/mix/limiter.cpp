@@ -6,6 +6,15 @@
 
 namespace libconf::mix {
 
+namespace {
+// Round half away from zero after clamping to the int16 range. Written out so
+// the loops vectorise (std::lrint is a libm call under -fmath-errno).
+inline std::int16_t to_int16(float v) noexcept {
+  v = std::clamp(v, -32767.0f, 32767.0f);
+  return static_cast<std::int16_t>(v >= 0.0f ? v + 0.5f : v - 0.5f);
+}
+}  // namespace
+
 Limiter::Limiter(const LimiterConfig& config, int sample_rate_hz, std::size_t frame_samples) noexcept
     : threshold_(config.threshold) {
   const double subframe_s = static_cast<double>(frame_samples) / kSubframes / sample_rate_hz;
@@ -26,7 +35,7 @@ void Limiter::process(std::span<const float> in, std::span<std::int16_t> out) no
     transparent = transparent && allowed[k] >= 1.0f;
   }
   if (transparent) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::int16_t>(std::lrint(in[i]));
+    for (std::size_t i = 0; i < n; ++i) out[i] = to_int16(in[i]);
     return;
   }
   // Envelope points b[k] at the start of each sub-frame (b[kSubframes] = end).
@@ -40,16 +49,12 @@ void Limiter::process(std::span<const float> in, std::span<std::int16_t> out) no
     const float step = (b_next - b_prev) / static_cast<float>(sub);
     const float* p = in.data() + k * sub;
     std::int16_t* o = out.data() + k * sub;
-    float g = b_prev;
-    for (std::size_t i = 0; i < sub; ++i, g += step) {
-      const float v = std::clamp(p[i] * g, -32767.0f, 32767.0f);
-      o[i] = static_cast<std::int16_t>(std::lrint(v));
-    }
+    for (std::size_t i = 0; i < sub; ++i) o[i] = to_int16(p[i] * (b_prev + step * static_cast<float>(i)));
     b_prev = b_next;
   }
   // Samples past the last whole sub-frame (never for supported sizes).
   for (std::size_t i = sub * kSubframes; i < n; ++i)
-    out[i] = static_cast<std::int16_t>(std::lrint(std::clamp(in[i] * b_prev, -32767.0f, 32767.0f)));
+    out[i] = to_int16(in[i] * b_prev);
   gain_ = b_prev;
 }
 

@@ -141,9 +141,17 @@ void Mixer::set_voice(LegId id, bool talking, float level_dbfs) noexcept {
   legs_[id].level_dbfs = level_dbfs;
 }
 
+std::span<const std::int16_t> Mixer::shared_output() noexcept {
+  if (!shared_rendered_) {
+    shared_limiter_.process(total_, shared_out_);
+    shared_rendered_ = true;
+  }
+  return {shared_out_.data(), frame_};
+}
+
 std::span<const std::int16_t> Mixer::output(LegId leg) const noexcept {
   const std::uint32_t group = legs_[leg].group;
-  if (group == kSharedGroup) return shared_output();
+  if (group == kSharedGroup) return {shared_out_.data(), frame_};  // rendered by mix(): a leg hears it
   if (group == kSilentGroup) return {silence_.data(), frame_};
   return {outputs_.data() + static_cast<std::size_t>(leg) * frame_, frame_};
 }
@@ -209,8 +217,8 @@ void Mixer::mix() noexcept {
       t[i] += c[i];
     }
   }
-  shared_limiter_.process(total_, shared_out_);
-
+  bool shared_used = false;
+  shared_rendered_ = false;
   for (LegId id = 0; id < legs_.size(); ++id) {
     Leg& leg = legs_[id];
     if (!leg.active) continue;
@@ -221,8 +229,12 @@ void Mixer::mix() noexcept {
       render_unique(id);
     } else {
       leg.group = kSharedGroup;
+      shared_used = true;
     }
   }
+  // The shared mix is rendered only when someone hears it (a room of talkers
+  // only, the common 2-party case, skips it).
+  if (shared_used) (void)shared_output();
 }
 
 void Mixer::render_unique(LegId id) noexcept {

@@ -3,19 +3,6 @@
 #include "libconf/room/room_config.hpp"
 
 namespace libconf::room {
-namespace {
-
-int rank(Role r) noexcept {
-  switch (r) {
-    case Role::superuser: return 3;
-    case Role::moderator: return 2;
-    case Role::participant: return 1;
-    case Role::listener: return 0;
-  }
-  return 0;
-}
-
-}  // namespace
 
 std::string_view to_string(BillingMode mode) noexcept {
   return mode == BillingMode::initiator_pays ? "initiator_pays" : "caller_pays";

@@ -7,17 +7,6 @@
 namespace libconf::room {
 namespace {
 
-// Higher number = more powerful. An actor may not act on a higher role.
-int rank(Role r) noexcept {
-  switch (r) {
-    case Role::superuser: return 3;
-    case Role::moderator: return 2;
-    case Role::participant: return 1;
-    case Role::listener: return 0;
-  }
-  return 0;
-}
-
 std::string lockout_key(const std::string& tenant, const std::string& what) {
   return tenant + '\n' + what;  // '\n' cannot occur in a tenant name
 }

@@ -200,9 +200,7 @@ void RtpTransport::handle_rtp(std::span<std::uint8_t> data, const SocketAddress&
   if (srtp_in_) {
     auto plain = srtp_in_->unprotect(data, data.size());
     if (!plain) {
-      if (plain.error() == errc::authentication_failed) ++stats_.authentication_failed_dropped;
-      else if (plain.error() == errc::replayed_packet) ++stats_.replayed_dropped;
-      else ++stats_.malformed_dropped;
+      count_unprotect_failure(plain.error());
       return;
     }
     packet = data.first(*plain);
@@ -252,6 +250,12 @@ void RtpTransport::handle_rtp(std::span<std::uint8_t> data, const SocketAddress&
   sink.on_packet(p);
 }
 
+void RtpTransport::count_unprotect_failure(std::error_code error) noexcept {
+  if (error == errc::authentication_failed) ++stats_.authentication_failed_dropped;
+  else if (error == errc::replayed_packet) ++stats_.replayed_dropped;
+  else ++stats_.malformed_dropped;
+}
+
 void RtpTransport::handle_rtcp(std::span<std::uint8_t> data, const SocketAddress& from, std::int64_t now_us) noexcept {
   if (data.size() < 8) {
     ++stats_.truncated_dropped;
@@ -265,9 +269,7 @@ void RtpTransport::handle_rtcp(std::span<std::uint8_t> data, const SocketAddress
   if (srtp_in_) {
     auto plain = srtp_in_->unprotect_rtcp(data, data.size());
     if (!plain) {
-      if (plain.error() == errc::authentication_failed) ++stats_.authentication_failed_dropped;
-      else if (plain.error() == errc::replayed_packet) ++stats_.replayed_dropped;
-      else ++stats_.malformed_dropped;
+      count_unprotect_failure(plain.error());
       return;
     }
     packet = data.first(*plain);

@@ -143,7 +143,7 @@ void init_mix(py::module_& m) {
           "After mix(): read-only np.int16 view of what the leg hears. It is overwritten by the\n"
           "next mix(): copy it (np.array(view)) to keep it.")
       .def(
-          "shared_output", [](py::object self) { return view(self.cast<const Mixer&>().shared_output(), self, false); },
+          "shared_output", [](py::object self) { return view(self.cast<Mixer&>().shared_output(), self, false); },
           "Read-only view of the room total every SHARED_GROUP listener hears.")
       .def(
           "selected_talkers",

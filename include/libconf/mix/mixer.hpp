@@ -98,7 +98,10 @@ class Mixer {
   std::uint32_t output_group(LegId leg) const noexcept { return legs_[leg].group; }
   /// After mix(): what the leg hears (the shared buffer for kSharedGroup).
   std::span<const std::int16_t> output(LegId leg) const noexcept;
-  std::span<const std::int16_t> shared_output() const noexcept { return {shared_out_.data(), frame_}; }
+  /// After mix(): what a listener without private edges hears (the room total,
+  /// limited). Rendered on first use in a tick: a room of talkers only never
+  /// pays for it unless someone (a recorder) asks.
+  std::span<const std::int16_t> shared_output() noexcept;
   /// After mix(): the legs summed this tick (at most top_n).
   std::span<const LegId> selected_talkers() const noexcept { return {selected_.data(), selected_count_}; }
   bool is_selected(LegId leg) const noexcept { return legs_[leg].selected_slot >= 0; }
@@ -145,6 +148,7 @@ class Mixer {
   std::vector<Edge> edges_;              // max_edges
   std::size_t edge_count_ = 0;
   Limiter shared_limiter_;
+  bool shared_rendered_ = false;
 };
 
 }  // namespace libconf::mix

@@ -26,6 +26,18 @@ std::string_view to_string(Role role) noexcept;
 std::optional<Role> role_from_string(std::string_view text) noexcept;
 
 /// True for superuser and moderator: the roles that count as "a moderator is present".
+/// Power of a role: superuser 3, moderator 2, participant 1, listener 0.
+/// An actor may not act on a more powerful role.
+constexpr int rank(Role role) noexcept {
+  switch (role) {
+    case Role::superuser: return 3;
+    case Role::moderator: return 2;
+    case Role::participant: return 1;
+    case Role::listener: return 0;
+  }
+  return 0;
+}
+
 constexpr bool is_moderating(Role role) noexcept {
   return role == Role::superuser || role == Role::moderator;
 }

@@ -85,6 +85,7 @@ class RtpTransport final : public MediaTransport {
   void handle_rtp(std::span<std::uint8_t> data, const SocketAddress& from, std::int64_t now_us, PacketSink& sink) noexcept;
   void handle_rtcp(std::span<std::uint8_t> data, const SocketAddress& from, std::int64_t now_us) noexcept;
   void send_rtcp(std::int64_t now_us) noexcept;
+  void count_unprotect_failure(std::error_code error) noexcept;
   void schedule_rtcp(std::int64_t now_us) noexcept;
   void drain(UdpSocket& socket, bool rtcp_port, std::int64_t now_us, PacketSink& sink) noexcept;
 
