@@ -51,6 +51,8 @@ DtmfDetector::DtmfDetector(const DtmfDetectorConfig& config) : rate_(config.samp
         errc::invalid_argument,
         "max_frequency_deviation_percent " + std::to_string(config.max_frequency_deviation_percent) +
             " is outside 0.5..3.5");
+  check(config.max_second_harmonic_db >= -40.0 && config.max_second_harmonic_db <= 0.0, errc::invalid_argument,
+        "max_second_harmonic_db " + std::to_string(config.max_second_harmonic_db) + " is outside -40..0");
   check(config.min_tone_energy_share >= 0.1 && config.min_tone_energy_share <= 1.0, errc::invalid_argument,
         "min_tone_energy_share " + std::to_string(config.min_tone_energy_share) + " is outside 0.1..1");
 
@@ -92,12 +94,15 @@ DtmfDetector::DtmfDetector(const DtmfDetectorConfig& config) : rate_(config.samp
   normal_twist_ = db_to_power(config.max_normal_twist_db);
   reverse_twist_ = db_to_power(config.max_reverse_twist_db);
   share_ = config.min_tone_energy_share;
+  max_harmonic_db_ = config.max_second_harmonic_db;
   reset();
 }
 
 void DtmfDetector::reset() noexcept {
   fill_ = 0;
   have_prev_ = false;
+  blocks_.fill(0.0f);
+  cur_block_ = 0;
   prev_energy_ = cur_energy_ = 0.0;
   position_ = 0;
   window_ = DtmfWindow{-1, -1, 0, false};
@@ -117,7 +122,8 @@ std::size_t DtmfDetector::process(std::span<const std::int16_t> samples,
   while (i < samples.size()) {
     const std::size_t n = std::min(samples.size() - i, hop_ - fill_);
     constexpr float kScale = 1.0f / 32768.0f;
-    for (std::size_t j = 0; j < n; ++j) buffer_[fill_ + j] = static_cast<float>(samples[i + j]) * kScale;
+    float* const dst = blocks_.data() + cur_block_ * kBlockStride + fill_;
+    for (std::size_t j = 0; j < n; ++j) dst[j] = static_cast<float>(samples[i + j]) * kScale;
     fill_ += n;
     i += n;
     position_ += static_cast<std::int64_t>(n);
@@ -140,7 +146,8 @@ void DtmfDetector::finish_half_block() noexcept {
   // two chains, the chains interleaved so their dependency chains overlap.
   typedef float V4 __attribute__((vector_size(16)));
   const std::size_t len = (hop_ + kChains - 1) / kChains;
-  buffer_[hop_] = 0.0f;  // the pad of an odd hop
+  float* const block = blocks_.data() + cur_block_ * kBlockStride;
+  for (std::size_t j = hop_; j < kChains * len; ++j) block[j] = 0.0f;  // pad to whole chains
   auto load = [](const float* p) {
     V4 v;
     std::memcpy(&v, p, sizeof v);
@@ -151,7 +158,7 @@ void DtmfDetector::finish_half_block() noexcept {
   float e[kChains] = {};
   for (std::size_t j = 0; j < len; ++j) {
     for (int c = 0; c < kChains; ++c) {
-      const float x = buffer_[c * len + j];
+      const float x = block[c * len + j];
       e[c] += x * x;
       const V4 xv = {x, x, x, x};
       const V4 lo = xv - b_lo[c] + c_lo * a_lo[c];
@@ -181,19 +188,20 @@ void DtmfDetector::finish_half_block() noexcept {
     cur_re_[k] = re[k / 4][k % 4];
     cur_im_[k] = im[k / 4][k % 4];
   }
-  cur_energy_ = static_cast<double>(e[0]) + e[1];
+  cur_energy_ = 0.0;
+  for (int c = 0; c < kChains; ++c) cur_energy_ += static_cast<double>(e[c]);
   fill_ = 0;
-  if (!have_prev_) {
-    have_prev_ = true;
-    return;
+  if (have_prev_) {
+    bool balanced = false;
+    const char digit = judge(balanced, window_);
+    window_.begin_sample = position_ - static_cast<std::int64_t>(2 * hop_);
+    window_.end_sample = position_;
+    window_.candidate = digit;
+    window_.hit = digit != 0 && balanced;
+    debounce(window_.hit ? digit : 0);
   }
-  bool balanced = false;
-  const char digit = judge(balanced, window_);
-  window_.begin_sample = position_ - static_cast<std::int64_t>(2 * hop_);
-  window_.end_sample = position_;
-  window_.candidate = digit;
-  window_.hit = digit != 0 && balanced;
-  debounce(window_.hit ? digit : 0);
+  have_prev_ = true;
+  cur_block_ = (cur_block_ + 1) % kHarmonicBlocks;
 }
 
 char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
@@ -273,11 +281,68 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   window.low_deviation = dl / (hop_phase_rad_[low]);
   window.high_deviation = dh / (hop_phase_rad_[high]);
   if (std::abs(dl) > max_dev_rad_[low] || std::abs(dh) > max_dev_rad_[high]) return 0;
-  verdict = DtmfVerdict::kPair;
+  const char digit = kDtmfKeypad[low][high - 4];
   auto p2 = [](const C& c) { return c.re * c.re + c.im * c.im; };
   balanced = !(p2(pl_prev) < kBalance * p2(pl_cur) || p2(pl_cur) < kBalance * p2(pl_prev) ||
                p2(ph_prev) < kBalance * p2(ph_cur) || p2(ph_cur) < kBalance * p2(ph_prev));
-  return kDtmfKeypad[low][high - 4];
+  // The second-harmonic test guards the start of a digit: it runs only for
+  // windows that would count as a hit towards a digit not yet confirmed
+  // (a few per digit), so its cost does not show per frame. A window that
+  // fails it still names its candidate (DtmfGuard mutes it) but is no hit.
+  window.high_harmonic_db = -200.0;
+  if (balanced && digit != active_) {
+    window.high_harmonic_db = second_harmonic_db(high, ph, window.high_deviation);
+    if (window.high_harmonic_db > max_harmonic_db_) {
+      verdict = DtmfVerdict::kHarmonic;
+      balanced = false;
+      return digit;
+    }
+  }
+  verdict = DtmfVerdict::kPair;
+  return digit;
+}
+
+double DtmfDetector::second_harmonic_db(int high, double tone_power, double deviation) const noexcept {
+  // The window's DFT at twice the high tone's measured frequency (a speech
+  // harmonic sits at 2f' exactly; a nominal 2f bin could sit on a null of
+  // it), as four Goertzel chains side by side: each half-block's two halves
+  // of len samples, the layout of the hot loop. Chain s starts at o_s = 0,
+  // len, H, H + len; only the magnitude matters, so the chains are turned
+  // by e^{-jw o_s} relative to the first one.
+  typedef float V4 __attribute__((vector_size(16)));
+  const double w = kTwoPi * 2.0 * kDtmfHighHz[high - 4] * (1.0 + deviation) / rate_;
+  const std::size_t len = (hop_ + 1) / 2;
+  const float* old_block = blocks_.data() + ((cur_block_ + 1) % kHarmonicBlocks) * kBlockStride;
+  const float* new_block = blocks_.data() + cur_block_ * kBlockStride;
+  const float c = static_cast<float>(2.0 * std::cos(w));
+  V4 a = {}, b = {};
+  for (std::size_t j = 0; j < len; ++j) {
+    const V4 x = {old_block[j], old_block[len + j], new_block[j], new_block[len + j]};
+    const V4 s0 = x - b + c * a;
+    b = a;
+    a = s0;
+  }
+  struct Cx {
+    double re, im;
+    Cx operator*(const Cx& o) const { return {re * o.re - im * o.im, re * o.im + im * o.re}; }
+    Cx operator+(const Cx& o) const { return {re + o.re, im + o.im}; }
+  };
+  // y_s = s1 - e^{-jw} s2 = sum over the chain of x(m) e^{jw(len-1-m)}.
+  const double cw = std::cos(w), sw = std::sin(w);
+  Cx y[4];
+  for (int s = 0; s < 4; ++s) y[s] = {a[s] - cw * b[s], sw * b[s]};
+  const Cx turn_len{std::cos(w * static_cast<double>(len)), -std::sin(w * static_cast<double>(len))};
+  const Cx turn_hop{std::cos(w * static_cast<double>(hop_)), -std::sin(w * static_cast<double>(hop_))};
+  const Cx z = (y[0] + y[1] * turn_len) + (y[2] + y[3] * turn_len) * turn_hop;
+  // The tone's own bin is nominal: a tone d rad/sample off it shows with
+  // |sin(Nd/2) / (N sin(d/2))|^2 of its power (at most 2.3 dB down at the
+  // 2.5 % limit); undo that so the ratio is that of the components.
+  const double n = static_cast<double>(2 * hop_);
+  const double d = kTwoPi * kDtmfHighHz[high - 4] / rate_ * deviation;
+  const double sd = std::sin(d / 2.0);
+  const double g = std::abs(sd) < 1e-9 ? 1.0 : std::sin(n * d / 2.0) / (n * sd);
+  const double tone = tone_power / std::max(g * g, 0.1);
+  return 10.0 * std::log10(std::max(z.re * z.re + z.im * z.im, 1e-30) / std::max(tone, 1e-30));
 }
 
 void DtmfDetector::debounce(char hit) noexcept {

@@ -201,6 +201,7 @@ void Leg::publish_stats(std::uint32_t output_group) noexcept {
   stats_.talking = talking_;
   stats_.agc_gain_db = static_cast<float>(agc_.gain_db());
   stats_.output_group = output_group;
+  stats_.network = transport_->network_stats();
   stats_cell_->publish(stats_);
 }
 

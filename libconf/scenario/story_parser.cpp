@@ -246,11 +246,13 @@ Story parse_story(std::string_view text, std::string source, std::filesystem::pa
   static const std::set<std::string> kActions{
       "take_from_queue", "create_side_room", "bring_back", "listen_in", "stop_listen_in", "whisper", "stop_whisper",
       "mute",            "unmute",           "mute_all",   "deaf",      "undeaf",         "kick",    "move",
-      "lock",            "unlock",           "set_max_members", "invite", "hold",       "resume",  "hangup"};
+      "lock",            "unlock",           "set_max_members", "invite", "hold",       "resume",  "hangup",
+      "record",          "stop_recording",   "set_name"};
   if (const json::array* a = r.arr("actions")) {
     for (std::size_t i = 0; i < a->size(); ++i) {
       Obj o((*a)[i], "actions[" + std::to_string(i) + "]", s.source);
-      o.allow({"at_s", "action", "actor", "who", "to", "members", "room", "number", "role", "reason", "value"});
+      o.allow({"at_s", "action", "actor", "who", "to", "members", "room", "number", "role", "reason", "value", "prefix",
+               "text"});
       StoryAction x;
       x.at_s = o.num("at_s", std::nullopt, 0, s.duration_s);
       x.action = o.str("action");
@@ -264,6 +266,8 @@ Story parse_story(std::string_view text, std::string source, std::filesystem::pa
       x.role = o.str("role", "participant");
       x.reason = o.str("reason", "");
       x.value = o.integer("value", 0, 0, 100000);
+      x.prefix = o.str("prefix", x.room);
+      x.text = o.str("text", "");
       s.actions.push_back(std::move(x));
     }
   }

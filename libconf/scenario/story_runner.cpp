@@ -331,6 +331,14 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
       const std::string cid = me && me->call_spec ? me->call_spec->caller_id : std::string();
       return msg(svc.invite(*actor, a.room, a.number, cid));
     }
+    if (x == "record") {
+      // Preallocated for the rest of the story (the recorder runs on the media thread).
+      service::RecordingLimits limits;
+      limits.max_duration_ms = static_cast<std::int64_t>((story.duration_s - a.at_s) * 1000.0) + 1000;
+      return msg(svc.start_room_recording(*actor, a.room, a.prefix, limits));
+    }
+    if (x == "stop_recording") return msg(svc.stop_room_recording(*actor, a.room));
+    if (x == "set_name") return msg(svc.set_name(*actor, call_of(a.who), a.text));
     if (x == "hold") return msg(svc.hold(call_of(a.who)));
     if (x == "resume") return msg(svc.resume(call_of(a.who)));
     if (x == "hangup") {
@@ -340,6 +348,32 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
       return msg(svc.hangup(p->call));
     }
     return "unknown action";
+  };
+
+  // Finished room recordings become WAV files here, on the host's thread.
+  auto write_recordings = [&]() {
+    for (service::RoomRecording& rec : svc.take_recordings()) {
+      StoryRecording sr;
+      sr.room = rec.room;
+      sr.prefix = rec.out_prefix;
+      sr.sample_rate_hz = rec.sample_rate_hz;
+      sr.stop_reason = rec.stop_reason;
+      sr.mix_file = out_dir / (rec.out_prefix + "-mix.wav");
+      write_wav(sr.mix_file, rec.mix, rec.sample_rate_hz);
+      for (const auto& t : rec.tracks) {
+        std::string who = name_of_call(t.call);
+        if (who.empty()) who = "leg-" + std::to_string(t.leg);
+        const auto file = out_dir / (rec.out_prefix + "-" + who + ".wav");
+        write_wav(file, t.samples, rec.sample_rate_hz);
+        sr.track_files[who] = file;
+      }
+      log.line(json::object{{"t", round3(static_cast<double>(rec.stopped_ms) / 1000.0)},
+                            {"event", "recording_written"},
+                            {"room", sr.room},
+                            {"prefix", sr.prefix},
+                            {"tracks", sr.track_files.size()}});
+      result.recordings.push_back(std::move(sr));
+    }
   };
 
   std::size_t next_action = 0;
@@ -414,6 +448,7 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
       svc.on_engine_events(std::span<const engine::Event>(evbuf.data(), n));
     }
     drain_service();
+    write_recordings();
   }
   // The story ends: record each phone's state, then hang everyone up so the CDR is complete.
   for (Phone& p : phones) {
@@ -434,6 +469,7 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
   eng.tick();
   for (std::size_t n; (n = eng.poll_events(evbuf)) > 0;) svc.on_engine_events(std::span<const engine::Event>(evbuf.data(), n));
   drain_service();
+  write_recordings();
   result.cdr = svc.take_cdr();
   result.moderator_sessions = svc.take_moderator_sessions();
   result.duration_s = static_cast<double>(end_us) / kUsPerS;

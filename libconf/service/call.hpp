@@ -6,6 +6,7 @@
 #include <string>
 
 #include "libconf/service/conference_service.hpp"
+#include "libconf/service/recorders.hpp"
 
 namespace libconf::service {
 
@@ -36,6 +37,21 @@ struct ConferenceService::Call {
   bool mix_sent = false;
   bool in_queue_cdr = false;
   bool moderator_logged_in = false;
+  // The caller's recorded name (RecordName): recorder while recording, then
+  // the announcements "<name> + joined/left" built once at the room's rate.
+  std::shared_ptr<detail::TrackRecorder> name_recorder;
+  std::int64_t name_deadline_ms = 0;
+  engine::PromptPtr joined_prompt;
+  engine::PromptPtr left_prompt;
+};
+
+struct ConferenceService::ActiveRecording {
+  std::string out_prefix;
+  engine::RoomId engine_room = engine::kNoRoom;
+  std::shared_ptr<detail::RoomTapeRecorder> recorder;
+  std::int64_t started_ms = 0;
+  std::int64_t stopped_ms = 0;
+  std::string stop_reason;  // set when stop was asked; finished on the engine's answer
 };
 
 }  // namespace libconf::service

@@ -53,6 +53,11 @@ ConferenceService::ConferenceService(engine::Engine& engine, room::Conference& c
                 "ServiceConfig.room_rate_hz: " + std::to_string(config_.room_rate_hz));
   if (config_.group_timeout_ms <= 0 || config_.invite_timeout_ms <= 0)
     throw Error(errc::invalid_argument, "ServiceConfig: dial timeouts must be positive");
+  if (config_.name_max_ms < 500 || config_.name_max_ms > 30'000)
+    throw Error(errc::invalid_argument,
+                "ServiceConfig.name_max_ms: " + std::to_string(config_.name_max_ms) + " is outside 500..30000");
+  if (config_.max_recording_ms <= 0)
+    throw Error(errc::invalid_argument, "ServiceConfig.max_recording_ms: must be positive");
   if (!config_.keys) config_.keys = ivr::KeyMap::builtin_default();
   for (const auto& [name, m] : config_.menus)
     if (!m) throw Error(errc::invalid_argument, "ServiceConfig.menus." + name + ": null menu");
@@ -269,9 +274,10 @@ void ConferenceService::end_call(Call& c, room::ExitReason reason, const std::st
   (void)engine_.remove_leg(c.leg);
   (void)engine_.close_room(c.lobby);
   by_leg_.erase(c.leg);
-  if (!old_room.empty() && config_.join_leave_tones && c.listening.empty() && engine_room(old_room) != engine::kNoRoom &&
-      !conference_.roster(config_.tenant, old_room).empty())
-    (void)engine_.play(engine_room(old_room), prompts_.get("leave_tone"));
+  c.name_recorder.reset();  // its lobby is closed: the engine lets go of the recorder
+  std::erase_if(operator_requests_, [&](const OperatorRequest& r) { return r.call == c.id; });
+  if (!old_room.empty() && c.listening.empty() && !conference_.roster(config_.tenant, old_room).empty())
+    announce(c, old_room, false);
   if (c.moderator_logged_in) {
     if (auto s = cdr_.moderator_logout(config_.tenant, c.caller_id, now_ms_)) {
       sessions_.push_back(*s);
@@ -299,13 +305,18 @@ void ConferenceService::on_engine_events(std::span<const engine::Event> events) 
         c->prompt = 0;
         if (e.value == 0 && c->state == CallState::ivr && c->ivr) apply(*c, c->ivr->on_prompt_done(now_ms_));
       }
+    } else if (e.kind == engine::EventKind::recording_stopped || e.kind == engine::EventKind::room_closed) {
+      on_engine_room_gone(e.room);
     } else if (e.kind == engine::EventKind::dtmf_ended) {
+      // In-band (DtmfGuard) and RFC 4733 digits alike: only their end counts.
       auto it = by_leg_.find(e.leg);
       if (it == by_leg_.end()) continue;
       Call* c = find(it->second);
       if (!c) continue;
       emit("digit", c->id, c->room, std::string(1, e.digit));
-      if (c->state == CallState::ivr && c->ivr) {
+      if (c->name_recorder) {
+        if (e.digit == '#') finish_name_recording(*c, "'#'");
+      } else if (c->state == CallState::ivr && c->ivr) {
         apply(*c, c->ivr->on_digit(e.digit, now_ms_));
       } else if (c->keys && (c->state == CallState::in_room || c->state == CallState::listening)) {
         on_key(*c, c->keys->on_digit(e.digit, now_ms_));
@@ -336,7 +347,9 @@ void ConferenceService::tick(std::int64_t now_ms) {
   for (CallId id : ids) {
     Call* c = find(id);
     if (!c) continue;
-    if (c->state == CallState::ivr && c->ivr) {
+    if (c->name_recorder) {
+      if (c->name_deadline_ms <= now_ms_ || c->name_recorder->full()) finish_name_recording(*c, "the time limit");
+    } else if (c->state == CallState::ivr && c->ivr) {
       if (auto d = c->ivr->next_deadline_ms(); d && *d <= now_ms_) apply(*c, c->ivr->on_tick(now_ms_));
     } else if (c->keys) {
       if (auto d = c->keys->next_deadline_ms(); d && *d <= now_ms_) on_key(*c, c->keys->on_tick(now_ms_));
@@ -349,6 +362,14 @@ void ConferenceService::tick(std::int64_t now_ms) {
       it = dials_.erase(it);
     } else {
       ++it;
+    }
+  }
+  for (auto& [room, rec] : recordings_) {
+    if (rec->stop_reason.empty() && rec->recorder->full()) {
+      rec->stop_reason = "full";
+      rec->stopped_ms = now_ms_;
+      (void)engine_.stop_recording(rec->engine_room);
+      emit("recording_full", kNoCall, room, rec->out_prefix);
     }
   }
   conference_.tick(now_ms_);

@@ -31,6 +31,7 @@ constexpr std::array kKnown{
     Known{"join_tone", 900, kShortMs},       Known{"leave_tone", 950, kShortMs},
     Known{"beep", 1000, kShortMs},           Known{"enter_number", 1050, kPromptMs},
     Known{"dialing", 1100, kPromptMs},       Known{"wait_for_moderator", 1150, kPromptMs},
+    Known{"say_name", 450, kPromptMs},       Known{"operator_alert", 400, kPromptMs},
 };
 
 void append_tone(std::vector<std::int16_t>& out, int rate, double hz, int ms) {

@@ -110,9 +110,9 @@ void ConferenceService::apply(Call& c, std::span<const ivr::Action> span) {
       const std::string why = c.ticket ? c.queue_reason : std::string(to_string(r->reason));
       enqueue(c, c.ticket, why);
     } else if (std::holds_alternative<ivr::RecordName>(a)) {
-      // Names are not recorded by the service (the host may record the leg);
-      // the caller's display name stands in, so the menu can go on.
-      apply(c, c.ivr->on_host_reply(ivr::HostReply::recorded(), now_ms_));
+      // Records the caller's voice in its lobby; the menu goes on when '#',
+      // the time limit or the end of the buffer stops it (finish_name_recording).
+      start_name_recording(c);
     } else if (const auto* o = std::get_if<ivr::DialOut>(&a)) {
       emit("dial_refused", c.id, "", "dial-out from the menu is not offered: " + std::string(o->number.view()));
     } else if (const auto* h = std::get_if<ivr::Hangup>(&a)) {

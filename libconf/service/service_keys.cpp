@@ -59,7 +59,7 @@ void ConferenceService::on_key(Call& c, const ivr::KeyEvent& k) {
       (void)engine_.play(c.where, prompts_.beeps(static_cast<int>(roster.size())), o);
       break;
     }
-    case ivr::KeyAction::call_operator: emit("operator_called", c.id, room, c.caller_id); break;
+    case ivr::KeyAction::call_operator: call_operator(c); break;
     case ivr::KeyAction::invite: {
       auto d = invite(*actor, room, std::string(k.number.view()), c.caller_id);
       if (!d) r = d.error();

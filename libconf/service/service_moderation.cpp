@@ -104,6 +104,8 @@ Result<void> ConferenceService::listen_in(const room::Actor& actor, CallId liste
   if (!r) return r;
   if (!conference_.room(config_.tenant, room)) return errc::not_found;
   c->listening = room;
+  // An operator or moderator now hears the room: its callers' requests are attended.
+  std::erase_if(operator_requests_, [&](const OperatorRequest& q) { return q.room == room; });
   sync();
   return {};
 }

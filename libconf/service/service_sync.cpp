@@ -32,6 +32,7 @@ void ConferenceService::sync() {
 
 void ConferenceService::sync_call(Call& c) {
   if (c.state == CallState::ivr || c.state == CallState::queued) return;
+  const bool was_listening = c.state == CallState::listening;
   std::string target_room;
   engine::RoomId target = c.lobby;
   bool on_hold = false;
@@ -70,9 +71,10 @@ void ConferenceService::sync_call(Call& c) {
       emit("move_failed", c.id, target_room, r.error().message());
       return;
     }
-    if (!old_room.empty() && config_.join_leave_tones && engine_room(old_room) != engine::kNoRoom &&
-        !conference_.roster(config_.tenant, old_room).empty() && c.state != CallState::listening)
-      (void)engine_.play(engine_room(old_room), prompts_.get("leave_tone"));
+    // A listener came and goes unheard: no announcement either way.
+    if (!old_room.empty() && !conference_.roster(config_.tenant, old_room).empty() && !was_listening &&
+        c.state != CallState::listening)
+      announce(c, old_room, false);
     c.where = target;
     c.room = target_room;
     if (target != c.lobby) {
@@ -83,8 +85,7 @@ void ConferenceService::sync_call(Call& c) {
       (void)cdr_.enter_room(c.id, target_room, side, c.role, now_ms_);
       c.in_queue_cdr = false;
       emit(c.state == CallState::listening ? "listen_in" : "joined_room", c.id, target_room, "");
-      if (c.state == CallState::in_room && from_lobby && config_.join_leave_tones)
-        (void)engine_.play(target, prompts_.get("join_tone"));
+      if (c.state == CallState::in_room && from_lobby) announce(c, target_room, true);
       // Alone counts the phones really in the room (others admitted may still hear their "joining" prompt).
       const auto present = std::count_if(calls_.begin(), calls_.end(), [&](const auto& kv) {
         return kv.second->state == CallState::in_room && kv.second->where == target;

@@ -57,6 +57,36 @@ TEST_P(DtmfDetectorRates, MeetsEveryReceiverCriterion) {
   }
 }
 
+TEST_P(DtmfDetectorRates, SecondHarmonicRejectsAVoicedPair) {
+  // A vowel-like pair: the 7th and 11th harmonics of f0 = 110 Hz (770 and
+  // 1210 Hz, a '4' by frequency, twist and energy share) plus the 22nd,
+  // 2420 Hz, which is twice the upper one. 150 ms, -10 dBm0 per tone.
+  const int rate = GetParam();
+  auto voiced = [rate](double second_harmonic_db) {
+    auto x = test::sine(770.0, -10.0 + audio::kDbm0InDbfs, rate, static_cast<std::size_t>(rate * 150 / 1000));
+    test::mix_into(x, test::sine(1210.0, -10.0 + audio::kDbm0InDbfs, rate, static_cast<std::size_t>(rate * 150 / 1000)));
+    if (second_harmonic_db > -100.0)
+      test::mix_into(x, test::sine(2420.0, -10.0 + second_harmonic_db + audio::kDbm0InDbfs, rate, static_cast<std::size_t>(rate * 150 / 1000)));
+    x.insert(x.begin(), static_cast<std::size_t>(rate / 50), 0);
+    return x;
+  };
+  // Without the harmonic, or with it 25 dB down, the pair is a '4'.
+  EXPECT_EQ(test::digits_of(test::detect_libconf(voiced(-200.0), rate)), "4");
+  EXPECT_EQ(test::digits_of(test::detect_libconf(voiced(-25.0), rate)), "4");
+  // At -10 dB (default limit -14 dB) no digit, and the window says why.
+  const auto x = voiced(-10.0);
+  EXPECT_TRUE(test::detect_libconf(x, rate).empty());
+  DtmfDetectorConfig c;
+  c.sample_rate_hz = rate;
+  DtmfDetector det(c);
+  std::array<DtmfDigitEvent, 4> ev{};
+  (void)det.process(std::span(x).first(static_cast<std::size_t>(rate / 10)), ev);
+  EXPECT_EQ(det.last_window().verdict, DtmfVerdict::kHarmonic);
+  EXPECT_EQ(det.last_window().candidate, '4');
+  EXPECT_FALSE(det.last_window().hit);
+  EXPECT_NEAR(det.last_window().high_harmonic_db, -10.0, 1.0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Rates, DtmfDetectorRates, ::testing::Values(8000, 16000, 48000));
 
 TEST(DtmfDetector, DurationBoundIsBetween25And34Ms) {

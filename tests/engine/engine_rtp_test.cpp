@@ -99,6 +99,10 @@ TEST(EngineRtp, TwoPhonesOverUdpInRealTime) {
   const LegStats a = engine.leg_stats(legs[0]).value();
   EXPECT_GT(a.frames_in, 80u);
   EXPECT_EQ(a.decode_errors, 0u);
+  // The RTP transport's own statistics reach the engine's leg statistics.
+  EXPECT_GT(a.network.packets_received, 80u);
+  EXPECT_GT(a.network.packets_sent, 80u);
+  EXPECT_EQ(a.network.malformed_dropped, 0u);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "libconf/audio/level.hpp"
+#include "libconf/scenario/audio_file.hpp"
 #include "libconf/service/prompt_library.hpp"
 #include "service/story_support.hpp"
 
@@ -212,6 +213,151 @@ TEST(Stories, SpokenPromptsFromFilesReplaceTheBuiltInTones) {
   const auto welcome = std::span<const std::int16_t>(p->heard).subspan(8000 / 2, 8000);  // 0.5 s .. 1.5 s
   EXPECT_GT(audio::rms_dbfs(welcome), -40.0);  // speech is heard
   EXPECT_LT(heard_db(r, "alice", service::PromptLibrary::fallback_frequency_hz("welcome"), 0.5, 1.5), -45.0);
+}
+
+}  // namespace
+}  // namespace libconf::test
+
+namespace libconf::test {
+namespace {
+
+const service::ServiceEvent* find_event(const scenario::StoryResult& r, const std::string& kind,
+                                        const std::string& detail_part, service::CallId call) {
+  for (const auto& e : r.events)
+    if (e.kind == kind && e.detail.find(detail_part) != std::string::npos && (call == 0 || e.call == call)) return &e;
+  return nullptr;
+}
+
+double at_s(const service::ServiceEvent* e) { return e ? static_cast<double>(e->at_ms) / 1000.0 : 0.0; }
+
+// Names recorded in the IVR (RecordName) and announced into the room.
+TEST(Stories, RecordedNamesAreAnnouncedOnJoinAndLeave) {
+  const auto r = run_example_story("name_announce.json");
+  const auto alice = r.phone("alice")->call, bob = r.phone("bob")->call, carol = r.phone("carol")->call;
+  // bob said nothing and pressed '#': no name, the join tone alone.
+  EXPECT_NE(find_event(r, "name_recorded", "silent, ended by '#'", bob), nullptr);
+  EXPECT_NE(find_event(r, "announced", "joined tone", bob), nullptr);
+  // alice spoke for 1 s and pressed '#'; carol talked past the 3 s limit.
+  const auto* an = find_event(r, "name_recorded", "ended by '#'", alice);
+  ASSERT_NE(an, nullptr);
+  const int alice_ms = std::stoi(an->detail);
+  EXPECT_GT(alice_ms, 950);
+  EXPECT_LT(alice_ms, 1200);
+  const auto* cn = find_event(r, "name_recorded", "ended by the time limit", carol);
+  ASSERT_NE(cn, nullptr);
+  EXPECT_GT(std::stoi(cn->detail), 2500);
+  EXPECT_LE(std::stoi(cn->detail), 3000);
+  // The room hears alice's recorded voice (1700 Hz) when she joins, then the
+  // join tone; live, in her lobby, nobody heard it.
+  const auto* aj = find_event(r, "announced", "joined with recorded name", alice);
+  ASSERT_NE(aj, nullptr);
+  const double t = at_s(aj);
+  EXPECT_LT(heard_db(r, "bob", 1700, 5.0, 6.0), kSilentDb);
+  EXPECT_GT(heard_db(r, "bob", 1700, t + 0.1, t + 0.9), kHeardDb);
+  EXPECT_GT(heard_db(r, "bob", 900, t + 0.06 + alice_ms / 1000.0 + 0.15, t + alice_ms / 1000.0 + 0.35), kHeardDb);
+  // carol's name (1900 Hz) at her join, to bob and alice.
+  const auto* cj = find_event(r, "announced", "joined with recorded name", carol);
+  ASSERT_NE(cj, nullptr);
+  EXPECT_GT(heard_db(r, "bob", 1900, at_s(cj) + 0.1, at_s(cj) + 2.0), kHeardDb);
+  EXPECT_GT(heard_db(r, "alice", 1900, at_s(cj) + 0.1, at_s(cj) + 2.0), kHeardDb);
+  // alice hangs up at 13.5: "<alice> has left" to the others.
+  const auto* al = find_event(r, "announced", "left with recorded name", alice);
+  ASSERT_NE(al, nullptr);
+  EXPECT_NEAR(at_s(al), 13.5, 0.05);
+  EXPECT_GT(heard_db(r, "carol", 1700, 13.6, 14.3), kHeardDb);
+  EXPECT_EQ(r.phone("bob")->final_state, "in_room");
+}
+
+// The name the room hears is the caller's own recorded voice: a speech-like
+// signal correlates with what the others hear at the join.
+TEST(Stories, AnnouncedNameCorrelatesWithTheCallersVoice) {
+  const auto dir = std::filesystem::temp_directory_path() / "libconf_story_name_voice";
+  std::filesystem::create_directories(dir);
+  constexpr int kRate = 8000;
+  std::vector<std::int16_t> input(6 * kRate, 0);  // from alice's call start (3.0 s)
+  const auto voice = speech_like(-20.0, kRate, kRate, 7);
+  std::copy(voice.begin(), voice.end(), input.begin() + 2 * kRate);  // story time 5.0 .. 6.0 s
+  scenario::write_wav(dir / "alice.wav", input, kRate);
+  const std::string menu = (std::filesystem::path(LIBCONF_STORIES_DIR) / "menus" / "named.json").string();
+  const std::string json = R"({"duration_s": 10,
+    "menus": {"named": ")" + menu + R"("},
+    "rooms": [{"name": "4711", "pin": "1234"}],
+    "routes": [{"number": "100", "room": "4711", "menu": "named"}],
+    "calls": [
+      {"name": "bob", "did": "100", "at_s": 0.2, "dtmf": [{"at_s": 0.4, "digits": "1234#"}, {"at_s": 2.4, "digits": "#"}]},
+      {"name": "alice", "did": "100", "at_s": 3.0, "input": "alice.wav",
+       "dtmf": [{"at_s": 3.2, "digits": "1234#"}, {"at_s": 6.1, "digits": "#"}]}]})";
+  const auto r = scenario::run_story(scenario::parse_story(json, "voice.json", dir), dir / "out");
+  const auto* aj = find_event(r, "announced", "joined with recorded name", r.phone("alice")->call);
+  ASSERT_NE(aj, nullptr);
+  const scenario::StoryPhone* bob = r.phone("bob");
+  const auto from = static_cast<std::size_t>((at_s(aj) - 0.1) * kRate);
+  ASSERT_LT(from + 2 * kRate, bob->heard.size());
+  const auto heard = std::span<const std::int16_t>(bob->heard).subspan(from, 2 * kRate);
+  EXPECT_GT(max_correlation(voice, heard, kRate), 0.5);
+  EXPECT_LT(max_correlation(speech_like(-20.0, kRate, kRate, 9), heard, kRate), 0.3);  // another voice does not
+}
+
+TEST(Stories, RoomRecordingHasTheMixAndOneTrackPerParticipant) {
+  const auto r = run_example_story("room_recording.json");
+  EXPECT_EQ(count_events(r, "action_denied", "record"), 1);  // a participant may not record
+  ASSERT_EQ(r.recordings.size(), 1u);
+  const scenario::StoryRecording& rec = r.recordings[0];
+  EXPECT_EQ(rec.prefix, "weekly");
+  EXPECT_EQ(rec.stop_reason, "stopped");
+  ASSERT_EQ(rec.track_files.size(), 3u);
+  const auto mix = scenario::read_audio_file(rec.mix_file);
+  EXPECT_EQ(mix.sample_rate_hz, 16000);
+  EXPECT_NEAR(static_cast<double>(mix.samples.size()) / 16000.0, 6.0, 0.1);
+  auto level = [](const scenario::AudioBuffer& b, double hz, double from_s, double to_s) {
+    const auto a = static_cast<std::size_t>(from_s * b.sample_rate_hz);
+    const auto n = static_cast<std::size_t>((to_s - from_s) * b.sample_rate_hz);
+    return tone_level_dbfs(std::span<const std::int16_t>(b.samples).subspan(a, n), hz, b.sample_rate_hz);
+  };
+  // Recording time 0 is story time 2.0 s; c joins at 5.0 s (recording 3.0 s).
+  EXPECT_NEAR(level(mix, 1200, 0.5, 2.5), -20.0, 1.5);
+  EXPECT_NEAR(level(mix, 2200, 0.5, 2.5), -26.0, 1.5);
+  EXPECT_LT(level(mix, 3000, 0.5, 2.5), kSilentDb);
+  EXPECT_NEAR(level(mix, 3000, 3.5, 5.5), -20.0, 1.5);
+  const auto a = scenario::read_audio_file(rec.track_files.at("a"));
+  const auto b = scenario::read_audio_file(rec.track_files.at("b"));
+  const auto c = scenario::read_audio_file(rec.track_files.at("c"));
+  ASSERT_EQ(a.samples.size(), mix.samples.size());
+  EXPECT_NEAR(level(a, 1200, 0.5, 5.5), -20.0, 1.5);
+  EXPECT_LT(level(a, 2200, 0.5, 5.5), kSilentDb);
+  EXPECT_LT(level(a, 3000, 0.5, 5.5), kSilentDb);
+  EXPECT_NEAR(level(b, 2200, 0.5, 5.5), -26.0, 1.5);
+  EXPECT_LT(level(b, 1200, 0.5, 5.5), kSilentDb);
+  EXPECT_LT(level(b, 3000, 0.5, 5.5), kSilentDb);
+  EXPECT_LT(audio::rms_dbfs(std::span<const std::int16_t>(c.samples).subspan(0, 2 * 16000)), -80.0);  // before c joined
+  EXPECT_NEAR(level(c, 3000, 3.5, 5.5), -20.0, 1.5);
+  EXPECT_LT(level(c, 1200, 3.5, 5.5), kSilentDb);
+  EXPECT_EQ(count_events(r, "recording_finished", "weekly: stopped, 3 tracks"), 1);
+}
+
+TEST(Stories, VolumeKeysInviteKeyAndOperatorKey) {
+  const auto r = run_example_story("in_room_volume_invite.json");
+  // 9: A's talk volume +3 dB, heard by B.
+  const double before = heard_db(r, "B", 1500, 1.5, 2.8);
+  EXPECT_NEAR(heard_db(r, "B", 1500, 3.6, 4.8) - before, 3.0, 0.5);
+  // 4: A hears the room 3 dB quieter.
+  const double room_before = heard_db(r, "A", 2200, 3.6, 4.8);
+  EXPECT_NEAR(heard_db(r, "A", 2200, 5.6, 6.8) - room_before, -3.0, 0.5);
+  EXPECT_EQ(count_events(r, "volumes"), 2);
+  // 8 4930222 #: B invites; the callee answers and joins without PIN.
+  EXPECT_EQ(count_events(r, "dial_started", "4930222 as +4917100092"), 1);
+  EXPECT_EQ(r.phone("m222")->final_state, "in_room");
+  EXPECT_EQ(r.phone("m222")->room, "4711");
+  EXPECT_GT(heard_db(r, "A", 3000, 11, 13), kHeardDb);
+  EXPECT_GT(heard_db(r, "m222", 1500, 11, 13), kHeardDb);
+  // 0: the operator's phone hears the alert (400 Hz); B stays in the room.
+  EXPECT_EQ(count_events(r, "operator_called"), 1);
+  EXPECT_EQ(count_events(r, "operator_alerted", "1 operator phone"), 1);
+  const double alert_hz = service::PromptLibrary::fallback_frequency_hz("operator_alert");
+  EXPECT_LT(heard_db(r, "op", alert_hz, 8.0, 9.8), kSilentDb);
+  EXPECT_GT(heard_db(r, "op", alert_hz, 10.2, 10.7), kHeardDb);
+  EXPECT_LT(heard_db(r, "A", alert_hz, 10.2, 10.7), kSilentDb);
+  EXPECT_EQ(r.phone("B")->final_state, "in_room");
 }
 
 }  // namespace

@@ -35,6 +35,22 @@ TEST(StoryParser, ErrorsNameFileFieldAndValue) {
   EXPECT_NE(error_of("{nope").find("s.json: not JSON"), std::string::npos);
 }
 
+TEST(StoryParser, RecordingAndNameActions) {
+  const auto s = scenario::parse_story(R"({"duration_s": 5, "calls": [{"name": "a", "did": "1"}],
+    "actions": [{"at_s": 1, "action": "record", "room": "4711"},
+                {"at_s": 2, "action": "record", "room": "4711", "prefix": "weekly"},
+                {"at_s": 3, "action": "set_name", "who": "a", "text": "Alice A."},
+                {"at_s": 4, "action": "stop_recording", "room": "4711"}]})",
+                                       "s.json", ".");
+  ASSERT_EQ(s.actions.size(), 4u);
+  EXPECT_EQ(s.actions[0].prefix, "4711");  // default: the room's name
+  EXPECT_EQ(s.actions[1].prefix, "weekly");
+  EXPECT_EQ(s.actions[2].text, "Alice A.");
+  EXPECT_NE(error_of(R"({"duration_s": 5, "actions": [{"at_s": 1, "action": "record", "prefix": 7}]})")
+                .find("actions[0].prefix: must be a string"),
+            std::string::npos);
+}
+
 TEST(StoryParser, EveryExampleStoryLoads) {
   int n = 0;
   for (const auto& f : std::filesystem::directory_iterator(LIBCONF_STORIES_DIR)) {
@@ -42,7 +58,7 @@ TEST(StoryParser, EveryExampleStoryLoads) {
     EXPECT_NO_THROW(scenario::load_story(f.path())) << f.path();
     ++n;
   }
-  EXPECT_GE(n, 9);
+  EXPECT_GE(n, 12);
 }
 
 }  // namespace

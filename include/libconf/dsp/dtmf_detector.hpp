@@ -9,7 +9,10 @@
 /// dominance inside each group, share of the window's total energy, and the
 /// tone frequencies themselves, measured from the phase advance between the
 /// two half-blocks (so a tone 3.5 % off is rejected even though it falls in
-/// the Goertzel main lobe). A debounce turns window hits into digit events:
+/// the Goertzel main lobe). A window that would count as a hit towards a
+/// digit not yet confirmed must also show no second harmonic of the high
+/// tone (voiced speech does; a DTMF tone does not). A debounce turns window
+/// hits into digit events:
 ///
 ///   hits needed to start a digit      kOnHits    = 4  (tone ≥ 32 ms always starts, ≤ 25 ms never)
 ///   misses needed to end a digit      kOffMisses = 5  (drop-out ≤ 19 ms bridged, pause ≥ 26 ms separates)
@@ -51,6 +54,15 @@ struct DtmfDetectorConfig {
   /// 0.7 still detects every digit at 6 dB SNR, 0.75 starts missing some.
   /// Range 0.1..1.
   double min_tone_energy_share = 0.7;
+  /// Second-harmonic (talk-off) test: a window is no hit when the energy at
+  /// twice the high tone's measured frequency is more than this many dB
+  /// relative to the tone. Voiced speech whose harmonics mimic a pair has
+  /// energy at 2f as well; a DTMF tone has none. In white noise the 2f bin
+  /// of a 12.75 ms window holds on average -26 dB (12 dB SNR) / -20 dB
+  /// (6 dB SNR) relative to each tone of an equal pair, so it passes -14 dB
+  /// in 1e-7 / 2 % of windows; the corpus' one false digit (docs/dsp.md)
+  /// shows -12.8 dB. Range -40..0.
+  double max_second_harmonic_db = -14.0;
 };
 
 /// Why a window holds no DTMF pair (the first test it failed, in order).
@@ -61,6 +73,7 @@ enum class DtmfVerdict : std::uint8_t {
   kNotDominant, ///< another frequency of the group within 8 dB
   kSpread,      ///< the pair carries less than min_tone_energy_share
   kOffFrequency,///< a tone further than max_frequency_deviation_percent off
+  kHarmonic,    ///< energy at twice the high tone's frequency (voiced speech)
 };
 
 /// The judgement of one analysis window (exposed for DtmfGuard and tests).
@@ -72,6 +85,10 @@ struct DtmfWindow {
   DtmfVerdict verdict = DtmfVerdict::kTooWeak;
   /// Measured relative frequency errors of the pair (valid for a candidate).
   double low_deviation = 0.0, high_deviation = 0.0;
+  /// Energy at twice the high tone's measured frequency relative to the
+  /// tone, dB (-200 when not measured: the test runs only for windows that
+  /// would be hits towards a digit not yet confirmed).
+  double high_harmonic_db = -200.0;
 };
 
 class DtmfDetector {
@@ -113,6 +130,7 @@ class DtmfDetector {
 
   void finish_half_block() noexcept;
   char judge(bool& balanced, DtmfWindow& window) const noexcept;
+  double second_harmonic_db(int high, double tone_power, double deviation) const noexcept;
   void debounce(char hit) noexcept;
   void push(const DtmfDigitEvent& e) noexcept;
   std::uint32_t to_ms(std::int64_t samples) const noexcept;
@@ -127,7 +145,13 @@ class DtmfDetector {
   static constexpr int kChains = 2;
   static constexpr std::size_t kMaxHop = 51 * 6;  // at 48 kHz
   alignas(16) std::array<float, kFilters> coeff_{};
-  alignas(16) std::array<float, kMaxHop + 1> buffer_{};  // the half-block being filled (+ zero pad)
+  // The last kHarmonicBlocks half-blocks (a ring; the one being filled is
+  // cur_block_), each followed by a zero pad for an odd hop: the window, kept
+  // for the second-harmonic test.
+  static constexpr std::size_t kHarmonicBlocks = 2;
+  static constexpr std::size_t kBlockStride = kMaxHop + kChains;
+  alignas(16) std::array<float, kHarmonicBlocks * kBlockStride> blocks_{};
+  std::size_t cur_block_ = 0;
   alignas(16) std::array<float, kFilters> cos_w_{}, sin_w_{};
   // e^{-jw((c+1)L - 1)}: turns chain c's Goertzel output into its share of
   // the half-block's DFT term referenced to the half-block's first sample.
@@ -147,6 +171,7 @@ class DtmfDetector {
   // Thresholds derived from the config in the constructor.
   double min_tone_power_ = 0.0;  // |Z|^2 over a full window
   double normal_twist_ = 0.0, reverse_twist_ = 0.0, share_ = 0.0;
+  double max_harmonic_db_ = 0.0;
 
   std::int64_t position_ = 0;  // samples analysed
   DtmfWindow window_{};

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "libconf/transport/rtp_stats.hpp"
+
 namespace libconf::engine {
 
 struct LegStats {
@@ -21,6 +23,8 @@ struct LegStats {
   float level_dbfs = -120.0f;         ///< smoothed speech level
   float agc_gain_db = 0.0f;
   std::uint32_t output_group = 0;     ///< see mix::kSharedGroup
+  /// The transport's network statistics (RTCP loss, jitter, RTT, drops).
+  transport::RtpStats network{};
 };
 
 }  // namespace libconf::engine

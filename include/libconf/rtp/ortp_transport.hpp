@@ -43,6 +43,7 @@ class OrtpTransport final : public transport::MediaTransport {
   /// Counters from oRTP (packets, octets, cumulative loss, jitter, RTT) and
   /// this class's own (SRTP failures, DTMF). Fields oRTP does not expose stay 0.
   transport::RtpStats stats() const noexcept;
+  transport::RtpStats network_stats() const noexcept override { return stats(); }
 
   void poll(transport::PacketSink& sink) noexcept override;
   void send(const transport::OutgoingFrame& frame) noexcept override;

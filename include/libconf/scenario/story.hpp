@@ -7,7 +7,8 @@
 /// timeline. run_story() drives service::ConferenceService and the real
 /// engine on a virtual clock and writes, into an output folder:
 /// `<call>.wav` (what each phone heard), `events.jsonl` (engine and service
-/// events), `summary.json`, `cdr.csv`, `cdr.jsonl`, `moderators.csv`.
+/// events), `summary.json`, `cdr.csv`, `cdr.jsonl`, `moderators.csv`, and
+/// each room recording's WAVs.
 /// Deterministic. The JSON schema is in docs/service.md; loading validates
 /// everything and throws libconf::Error naming file, field and value.
 
@@ -86,6 +87,8 @@ struct StoryAction {
   std::string role = "participant";
   std::string reason;
   int value = 0;
+  std::string prefix;  ///< record: the recording's file prefix (default: the room name)
+  std::string text;    ///< set_name: the display name
 };
 
 struct Story {
@@ -119,6 +122,17 @@ struct StoryPhone {
   std::string room;         ///< room at the end
 };
 
+/// A room recording the story made (actions record/stop_recording): written
+/// as `<prefix>-mix.wav` and `<prefix>-<phone>.wav` when it stopped.
+struct StoryRecording {
+  std::string room;
+  std::string prefix;
+  int sample_rate_hz = 0;
+  std::string stop_reason;
+  std::filesystem::path mix_file;
+  std::map<std::string, std::filesystem::path> track_files;  ///< phone name -> file
+};
+
 struct StoryResult {
   std::filesystem::path out_dir;
   double duration_s = 0;
@@ -126,6 +140,7 @@ struct StoryResult {
   std::vector<service::ServiceEvent> events;
   std::vector<room::LegRecord> cdr;
   std::vector<room::ModeratorSession> moderator_sessions;
+  std::vector<StoryRecording> recordings;
   const StoryPhone* phone(std::string_view name) const noexcept;
   const room::LegRecord* cdr_of(std::string_view caller_id) const noexcept;
 };

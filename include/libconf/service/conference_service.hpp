@@ -5,7 +5,10 @@
 /// engine::Engine it is given (rooms, legs, prompts), a room::Conference (who
 /// may do what), one ivr::IvrSession per caller in the menu, one
 /// ivr::KeyMapMatcher per caller in a room, a room::CdrRecorder, and
-/// optionally a store::Store (groups, CDR rows).
+/// optionally a store::Store (groups, CDR rows). It records callers' names
+/// and whole rooms through engine::RoomRecorder objects it preallocates
+/// (service/recorders.hpp), and hands recordings to the host as PCM: the
+/// service itself does no file I/O.
 ///
 /// Every call has a private engine room (its "lobby") for its whole life: the
 /// IVR prompts, the operator queue's music on hold, the wait for a moderator
@@ -39,6 +42,7 @@
 #include "libconf/room/conference.hpp"
 #include "libconf/service/dialer.hpp"
 #include "libconf/service/prompt_library.hpp"
+#include "libconf/service/room_recording.hpp"
 #include "libconf/service/service_event.hpp"
 #include "libconf/store/store.hpp"
 
@@ -66,9 +70,22 @@ struct ServiceConfig {
   /// Group auto-assembly: the exact service code, and how long each member rings.
   std::string group_code = "*100";
   std::int64_t group_timeout_ms = 15'000;
-  bool join_leave_tones = true;
+  bool join_leave_tones = true;  ///< announce joins/leaves: tone, or recorded name + tone
   bool announce_only_participant = true;
   float key_gain_step_db = 3.0f;  ///< volume keys change by this, within +-12 dB
+  /// A menu's RecordName records the caller for at most this long ('#' ends
+  /// it sooner). The recording, trimmed of leading and trailing silence, is
+  /// announced with the join/leave prompts.
+  std::int64_t name_max_ms = 3'000;  ///< 500..30000
+  /// Upper bound of RecordingLimits::max_duration_ms for room recordings.
+  std::int64_t max_recording_ms = 4 * 3'600'000;
+};
+
+/// A caller asked for the operator from inside a room (the call_operator key).
+struct OperatorRequest {
+  CallId call = kNoCall;
+  std::string room;
+  std::int64_t at_ms = 0;
 };
 
 enum class CallState { ivr, queued, waiting, in_room, listening, held, ended };
@@ -147,6 +164,33 @@ class ConferenceService {
   Result<void> stop_whisper(CallId from, CallId to);
   Result<void> set_locked(const room::Actor& actor, const std::string& room, bool locked);
   Result<void> set_max_members(const room::Actor& actor, const std::string& room, int max_members);
+  /// Sets a participant's display name (own: set_own_name; another's:
+  /// set_name, e.g. a moderator naming a caller). A text name replaces a
+  /// recorded one: from then on joins and leaves are announced by the tone
+  /// alone. invalid_argument for text the Conference refuses.
+  Result<void> set_name(const room::Actor& actor, CallId target, const std::string& name);
+  /// Callers who pressed the call_operator key and were not attended yet,
+  /// oldest first. A request is attended when an operator or moderator
+  /// listens in to its room, or the call ends.
+  std::vector<OperatorRequest> operator_requests() const;
+
+  // ---- recording --------------------------------------------------------------
+  /// Records `room` (main or side, someone must be in it): the mix and one
+  /// track per leg, at the room's rate, into memory preallocated here. Needs
+  /// Action::record. out_prefix names the recording for the host's files
+  /// (1..64 of [A-Za-z0-9_-], not starting with '-'). Errors:
+  /// permission_denied, not_found (room unknown), invalid_state (nobody in
+  /// it), already_exists (recording), invalid_argument (prefix or limits).
+  Result<void> start_room_recording(const room::Actor& actor, const std::string& room,
+                                    const std::string& out_prefix, RecordingLimits limits = {});
+  /// Stops it. The recording is handed over by take_recordings() once the
+  /// engine has let go of the recorder (the next tick). Needs Action::record.
+  Result<void> stop_room_recording(const room::Actor& actor, const std::string& room);
+  /// True while `room` is being recorded.
+  bool recording(const std::string& room) const;
+  /// Finished recordings since the last call (stopped, full, or the room closed).
+  std::vector<RoomRecording> take_recordings();
+
   /// The Actor for a call acting from its phone (operator calls: superuser).
   Result<room::Actor> actor_of(CallId call) const;
 
@@ -186,6 +230,7 @@ class ConferenceService {
 
  private:
   struct Call;
+  struct ActiveRecording;
   struct Dial {
     std::string room;
     std::string number;
@@ -208,6 +253,12 @@ class ConferenceService {
   void close_unused_rooms();
   void end_call(Call& c, room::ExitReason reason, const std::string& detail);
   void on_key(Call& c, const ivr::KeyEvent& k);
+  void start_name_recording(Call& c);
+  void finish_name_recording(Call& c, const std::string& why);
+  void announce(Call& c, const std::string& room, bool joined);
+  void call_operator(Call& c);
+  void finish_recording(const std::string& room, const std::string& reason);
+  void on_engine_room_gone(engine::RoomId room);
   void group_call(Call& c);
   Result<DialId> start_dial(const std::string& room, const std::string& number, const std::string& caller_id,
                             const room::Actor& actor, std::int64_t timeout_ms);
@@ -227,6 +278,9 @@ class ConferenceService {
   std::map<engine::LegId, CallId> by_leg_;
   std::map<engine::PlaybackId, CallId> playbacks_;
   std::map<std::string, engine::RoomId> rooms_;  // conference room -> engine room
+  std::map<std::string, std::unique_ptr<ActiveRecording>> recordings_;  // by conference room
+  std::vector<RoomRecording> finished_recordings_;
+  std::vector<OperatorRequest> operator_requests_;
   std::map<DialId, Dial> dials_;
   std::map<std::string, std::vector<std::string>> groups_;
   std::deque<CallId> queue_;

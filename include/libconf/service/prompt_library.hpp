@@ -3,7 +3,8 @@
 /// PromptLibrary: the recordings the service plays, by prompt id (the ids the
 /// menus use: welcome, enter_room, enter_pin, pin_wrong, joining, to_operator,
 /// room_unknown, plus the service's own: music_on_hold, only_participant,
-/// join_tone, leave_tone, beep). A prompt the host did not supply falls back to
+/// join_tone, leave_tone, beep, enter_number, say_name, operator_alert, and
+/// has_joined/has_left, which play after a recorded name when supplied). A prompt the host did not supply falls back to
 /// a short built-in tone sequence (dsp::ToneGenerator), so a menu works without
 /// any recording: every id gets its own distinct pitch, music_on_hold is a
 /// looping two-tone melody.

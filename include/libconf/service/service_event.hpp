@@ -4,7 +4,9 @@
 /// as room::event_name gives them) and the service's own (call_arrived,
 /// ivr_prompt, ivr_digit, joined_room, queued, taken_from_queue, on_hold,
 /// listen_in, whisper, dial_started, dial_answered, dial_failed, dial_refused,
-/// key, call_ended, ...). Plain values for logs and the control API.
+/// key, call_ended, name_recording, name_recorded, announced, name_set,
+/// operator_called, operator_alerted, recording_started, recording_full,
+/// recording_finished, ...). Plain values for logs and the control API.
 
 #include <cstdint>
 #include <string>

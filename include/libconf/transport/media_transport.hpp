@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <span>
 
+#include "libconf/transport/rtp_stats.hpp"
+
 namespace libconf::transport {
 
 /// One received media packet (the payload of an RTP packet, already
@@ -63,6 +65,9 @@ class MediaTransport {
   virtual void send(const OutgoingFrame& frame) noexcept = 0;
   /// Sends (or continues) a DTMF event; transports without an event channel ignore it.
   virtual void send_dtmf(const DtmfEvent& event) noexcept { (void)event; }
+  /// Network statistics (loss, jitter, RTT, drops by cause) for transports
+  /// that have them; all zero otherwise. Called on the worker, once a tick.
+  virtual RtpStats network_stats() const noexcept { return {}; }
 };
 
 }  // namespace libconf::transport

@@ -64,6 +64,7 @@ class RtpTransport final : public MediaTransport {
   bool latched() const noexcept { return latched_rtp_; }
   /// Counters and RTCP figures. Same thread as poll().
   RtpStats stats() const noexcept;
+  RtpStats network_stats() const noexcept override { return stats(); }
 
   /// Receives everything waiting (bounded: at most kMaxBatchesPerPoll batches
   /// per socket), delivers accepted audio and DTMF, and sends RTCP when due.
