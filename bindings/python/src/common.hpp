@@ -1,4 +1,7 @@
 #pragma once
+
+#include <string>
+#include <string_view>
 // Helpers shared by the binding files: NumPy <-> span conversion (no copies
 // where the layout allows), and raising libconf errors as the matching Python
 // exception class (see errors.cpp).
@@ -16,6 +19,16 @@
 #include "libconf/error.hpp"
 
 namespace libconf::python {
+
+/// Visitor built from lambdas, for std::visit over the action/event variants.
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+inline std::string str(std::string_view s) { return std::string(s); }
 
 namespace py = pybind11;
 

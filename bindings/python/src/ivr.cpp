@@ -16,14 +16,6 @@ namespace libconf::python {
 namespace {
 using namespace libconf::ivr;
 
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
-std::string str(std::string_view s) { return std::string(s); }
 
 py::list actions(std::span<const Action> in) {
   py::list out;

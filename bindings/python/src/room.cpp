@@ -12,14 +12,6 @@ namespace libconf::python {
 namespace {
 using namespace libconf::room;
 
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
-template <class... F>
-Overloaded(F...) -> Overloaded<F...>;
-
-std::string str(std::string_view s) { return std::string(s); }
 
 // One dict per event: "event" (its name), "at_ms", and the struct's fields.
 py::dict event_dict(const Event& e) {
