@@ -4,7 +4,15 @@ install(TARGETS libconf ${layers} EXPORT libconfTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY include/libconf DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+if(LIBCONF_WITH_POSTGRES)
+  install(DIRECTORY include/libconf DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  set(pc_requires_extra " libpq")
+  set(pc_cflags_extra " -DLIBCONF_HAS_POSTGRES=1")
+else()
+  install(DIRECTORY include/libconf DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} PATTERN pg_store.hpp EXCLUDE)
+  set(pc_requires_extra "")
+  set(pc_cflags_extra "")
+endif()
 install(EXPORT libconfTargets NAMESPACE libconf::
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/libconf)
 configure_package_config_file(cmake/libconfConfig.cmake.in

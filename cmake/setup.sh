@@ -9,10 +9,12 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
   # libraries (docs/dependencies.md says why each)
   libboost1.81-dev libboost-json1.81-dev libopus-dev libspeexdsp-dev libsrtp2-dev
-  libortp-dev libsndfile1-dev libsqlite3-dev libsodium-dev libbctoolbox-dev
+  libortp-dev libsndfile1-dev libsqlite3-dev libsodium-dev libbctoolbox-dev libpq-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libspandsp-dev sip-tester
   espeak-ng sox
+  # a throw-away PostgreSQL server for the store tests and benchmarks
+  postgresql
   # Python bindings
   python3 python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pytest
   python3-matplotlib python3-setuptools

@@ -1,10 +1,9 @@
 #include "libconf/store/sqlite_store.hpp"
 
-#include <algorithm>
-
 #include "libconf/room/room_config.hpp"
 #include "libconf/store/migrations.hpp"
 #include "libconf/store/sqlite_store_impl.hpp"
+#include "libconf/store/validation.hpp"
 
 namespace libconf::store {
 
@@ -20,14 +19,6 @@ errc to_errc(const DbError& e) noexcept {
     default:
       return errc::store_error;
   }
-}
-
-void validate_field(std::string_view what, std::string_view text, std::size_t max) {
-  if (text.empty() || text.size() > max)
-    throw Error(errc::invalid_argument, std::string(what) + " has " + std::to_string(text.size()) +
-                                            " bytes; it needs 1 to " + std::to_string(max));
-  if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
-    throw Error(errc::invalid_argument, std::string(what) + " holds a control character");
 }
 
 }  // namespace detail
@@ -75,8 +66,7 @@ std::string SqliteStore::integrity_check() {
 // ---- tenants -------------------------------------------------------------------
 
 Result<void> SqliteStore::add_tenant(const TenantRecord& t) {
-  room::validate_name("tenant name", t.name);
-  room::validate(t.quota);
+  detail::validate(t);
   return detail::guarded([&]() -> Result<void> {
     impl_->db.query("INSERT INTO tenants(name, max_participants, max_rooms) VALUES (?, ?, ?)")
         .bind(t.name)

@@ -1,85 +1,41 @@
 // SqliteStore: bookings with a capacity check.
-#include <algorithm>
-#include <utility>
 #include <vector>
 
-#include "libconf/room/pin.hpp"
 #include "libconf/room/room_config.hpp"
+#include "libconf/store/booking_rules.hpp"
 #include "libconf/store/sqlite_store.hpp"
 #include "libconf/store/sqlite_store_impl.hpp"
 
 namespace libconf::store {
 namespace {
 
-constexpr std::int64_t kMinBookingMs = 60'000;
-constexpr std::int64_t kMaxBookingMs = 86'400'000;
-constexpr int kMaxBookedParticipants = 10'000;
-constexpr std::size_t kParticipantPinDigits = 6;
-constexpr std::size_t kModeratorPinDigits = 8;
-
-void validate_request(const BookingRequest& r) {
-  room::validate_name("tenant name", r.tenant);
-  room::validate_text("booking topic", r.topic);
-  if (r.start_ms < 0)
-    throw Error(errc::invalid_argument, "booking start_ms = " + std::to_string(r.start_ms) + " is before 1970");
-  if (r.duration_ms < kMinBookingMs || r.duration_ms > kMaxBookingMs)
-    throw Error(errc::invalid_argument, "booking duration_ms = " + std::to_string(r.duration_ms) +
-                                            " is not in 60000..86400000 (1 min .. 24 h)");
-  if (r.participants < 1 || r.participants > kMaxBookedParticipants)
-    throw Error(errc::invalid_argument, "booking participants = " + std::to_string(r.participants) +
-                                            " is not in 1..10000");
-}
-
-struct Peak {
-  std::int64_t seats = 0;
-  int rooms = 0;
-};
-
-// The most seats and rooms booked at any instant of [start, end), by a sweep over
-// the overlapping bookings' start and end points.
-Peak peak_use(detail::Db& db, const std::string& tenant, std::int64_t start, std::int64_t end) {
+// The bookings of `tenant` that overlap [start, end).
+std::vector<detail::BookedInterval> overlapping(detail::Db& db, const std::string& tenant, std::int64_t start,
+                                                std::int64_t end) {
   auto q = db.query(
       "SELECT start_ms, start_ms + duration_ms, participants FROM bookings "
       "WHERE tenant = ? AND start_ms < ? AND start_ms + duration_ms > ?");
   q.bind(tenant).bind(end).bind(start);
-  std::vector<std::pair<std::int64_t, std::int64_t>> points;  // time, seat delta (ends sort before starts)
-  std::vector<std::pair<std::int64_t, int>> room_points;
-  while (q.step()) {
-    const std::int64_t s = std::max(q.int64(0), start), e = q.int64(1), n = q.int64(2);
-    points.emplace_back(s, n);
-    points.emplace_back(e, -n);
-    room_points.emplace_back(s, 1);
-    room_points.emplace_back(e, -1);
-  }
-  std::sort(points.begin(), points.end());
-  std::sort(room_points.begin(), room_points.end());
-  Peak p;
-  std::int64_t seats = 0;
-  for (const auto& [t, d] : points) p.seats = std::max(p.seats, seats += d);
-  int rooms = 0;
-  for (const auto& [t, d] : room_points) p.rooms = std::max(p.rooms, rooms += d);
-  return p;
+  std::vector<detail::BookedInterval> out;
+  while (q.step()) out.push_back({q.int64(0), q.int64(1), q.int64(2)});
+  return out;
 }
 
 }  // namespace
 
 Result<BookingConfirmation> SqliteStore::book(const BookingRequest& r) {
-  validate_request(r);
+  detail::validate(r);
   // Hash before taking the write lock: Argon2id takes ~0.1 s at production cost.
-  const std::string participant_pin = room::generate_pin(kParticipantPinDigits);
-  const std::string moderator_pin = room::generate_pin(kModeratorPinDigits);
-  const std::string participant_hash = room::hash_pin(participant_pin, impl_->options.pin_hash);
-  const std::string moderator_hash = room::hash_pin(moderator_pin, impl_->options.pin_hash);
+  const detail::BookingPins pins = detail::make_booking_pins(impl_->options.pin_hash);
   return detail::guarded([&]() -> Result<BookingConfirmation> {
     auto& db = impl_->db;
     detail::Transaction tx(db);
-    std::int64_t max_participants = 0, max_rooms = 0;
+    room::TenantQuota quota;
     {
       auto tq = db.query("SELECT max_participants, max_rooms FROM tenants WHERE name = ?");
       tq.bind(r.tenant);
       if (!tq.step()) return errc::not_found;
-      max_participants = tq.int64(0);
-      max_rooms = tq.int64(1);
+      quota = {static_cast<int>(tq.int64(0)), static_cast<int>(tq.int64(1))};
     }
     std::string dial_in;
     {
@@ -91,8 +47,8 @@ Result<BookingConfirmation> SqliteStore::book(const BookingRequest& r) {
       dial_in = dq.text(0);
     }
 
-    const Peak used = peak_use(db, r.tenant, r.start_ms, r.start_ms + r.duration_ms);
-    if (used.seats + r.participants > max_participants || used.rooms + 1 > max_rooms) return errc::quota_exceeded;
+    const auto used = detail::peak_use(overlapping(db, r.tenant, r.start_ms, r.start_ms + r.duration_ms), r.start_ms);
+    if (!detail::fits(used, r.participants, quota)) return errc::quota_exceeded;
 
     db.query(
           "INSERT INTO bookings(tenant, room, topic, dial_in, start_ms, duration_ms, participants, billing_mode) "
@@ -107,10 +63,10 @@ Result<BookingConfirmation> SqliteStore::book(const BookingRequest& r) {
         .run();
     BookingConfirmation c;
     c.id = db.last_insert_rowid();
-    c.room = "booking-" + std::to_string(c.id);
+    c.room = detail::booking_room_name(c.id);
     c.dial_in = dial_in;
-    c.participant_pin = participant_pin;
-    c.moderator_pin = moderator_pin;
+    c.participant_pin = pins.participant;
+    c.moderator_pin = pins.moderator;
     c.start_ms = r.start_ms;
     c.duration_ms = r.duration_ms;
     c.participants = r.participants;
@@ -121,8 +77,8 @@ Result<BookingConfirmation> SqliteStore::book(const BookingRequest& r) {
     room_rec.config.name = c.room;
     room_rec.config.topic = r.topic;
     room_rec.config.max_members = r.participants;
-    room_rec.config.participant_pin_hash = participant_hash;
-    room_rec.config.moderator_pin_hash = moderator_hash;
+    room_rec.config.participant_pin_hash = pins.participant_hash;
+    room_rec.config.moderator_pin_hash = pins.moderator_hash;
     db.query(
           "INSERT INTO rooms(tenant, name, topic, max_members, participant_pin_hash, moderator_pin_hash, "
           "listener_pin_hash, when_full, wait_for_moderator, end_with_last_moderator, end_grace_ms, acl_allow, "

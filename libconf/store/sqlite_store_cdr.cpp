@@ -2,14 +2,12 @@
 #include "libconf/room/room_config.hpp"
 #include "libconf/store/sqlite_store.hpp"
 #include "libconf/store/sqlite_store_impl.hpp"
+#include "libconf/store/validation.hpp"
 
 namespace libconf::store {
 
 Result<void> SqliteStore::append_cdr(const room::LegRecord& l) {
-  room::validate_name("tenant name", l.tenant);
-  room::validate_text("CDR caller ID", l.caller_id);
-  room::validate_text("CDR DID", l.did);
-  room::validate_text("CDR exit detail", l.exit_detail);
+  detail::validate(l);
   return detail::guarded([&]() -> Result<void> {
     auto& db = impl_->db;
     detail::Transaction tx(db);
@@ -91,8 +89,7 @@ Result<std::vector<room::LegRecord>> SqliteStore::cdr(const std::string& tenant)
 }
 
 Result<void> SqliteStore::append_session(const room::ModeratorSession& m) {
-  room::validate_name("tenant name", m.tenant);
-  room::validate_name("moderator name", m.moderator);
+  detail::validate(m);
   return detail::guarded([&]() -> Result<void> {
     impl_->db
         .query("INSERT INTO moderator_sessions(tenant, moderator, login_ms, logout_ms) VALUES (?, ?, ?, ?)")

@@ -1,40 +1,11 @@
 // SqliteStore: groups (auto-assembly) and DIDs.
-#include <algorithm>
-
 #include "libconf/room/room_config.hpp"
 #include "libconf/store/sqlite_store.hpp"
 #include "libconf/store/sqlite_store_impl.hpp"
+#include "libconf/store/validation.hpp"
 
 namespace libconf::store {
 namespace {
-
-constexpr std::size_t kMaxGroupMembers = 1000;
-constexpr std::size_t kMaxNumberLength = 128;  // a SIP URI fits
-
-void validate_group(const GroupRecord& g) {
-  room::validate_name("tenant name", g.tenant);
-  room::validate_name("group name", g.name);
-  if (g.members.size() > kMaxGroupMembers)
-    throw Error(errc::invalid_argument, "group '" + g.name + "' has " + std::to_string(g.members.size()) +
-                                            " members; at most " + std::to_string(kMaxGroupMembers));
-  for (const auto& m : g.members) detail::validate_field("group member number", m, kMaxNumberLength);
-}
-
-void validate_did(const DidRecord& d) {
-  // Dialled numbers and service codes: '+' only first, then digits, '*' or '#'.
-  const bool ok = d.number.size() >= 2 && d.number.size() <= 32 &&
-                  std::all_of(d.number.begin(), d.number.end(),
-                              [](char c) { return (c >= '0' && c <= '9') || c == '*' || c == '#' || c == '+'; }) &&
-                  d.number.find('+', 1) == std::string::npos;
-  if (!ok)
-    throw Error(errc::invalid_argument, "DID number of " + std::to_string(d.number.size()) +
-                                            " characters is invalid: it needs 2 to 32 of 0-9 * # and an optional "
-                                            "leading +");
-  room::validate_name("tenant name", d.tenant);
-  if (d.target == DidTarget::room) room::validate_name("DID room", d.room);
-  else if (!d.room.empty())
-    throw Error(errc::invalid_argument, "DID " + d.number + ": a room is only allowed with target 'room'");
-}
 
 DidRecord read_did(const detail::Query& q) {
   DidRecord d;
@@ -49,7 +20,7 @@ DidRecord read_did(const detail::Query& q) {
 }  // namespace
 
 Result<void> SqliteStore::put_group(const GroupRecord& g) {
-  validate_group(g);
+  detail::validate(g);
   return detail::guarded([&]() -> Result<void> {
     detail::Transaction tx(impl_->db);
     impl_->db.query("INSERT INTO groups(tenant, name) VALUES (?, ?) ON CONFLICT(tenant, name) DO NOTHING")
@@ -101,7 +72,7 @@ Result<std::vector<GroupRecord>> SqliteStore::groups(const std::string& tenant) 
 }
 
 Result<void> SqliteStore::put_did(const DidRecord& d) {
-  validate_did(d);
+  detail::validate(d);
   return detail::guarded([&]() -> Result<void> {
     auto q = impl_->db.query(
         "INSERT INTO dids(number, tenant, target, room, billing_mode) VALUES (?, ?, ?, ?, ?) "

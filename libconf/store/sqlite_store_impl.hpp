@@ -37,8 +37,5 @@ auto guarded(F&& body) -> decltype(body()) {
   }
 }
 
-/// Throws Error(invalid_argument) unless `text` is 1..max printable bytes.
-void validate_field(std::string_view what, std::string_view text, std::size_t max);
-
 }  // namespace detail
 }  // namespace libconf::store

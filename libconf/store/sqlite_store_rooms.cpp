@@ -2,32 +2,11 @@
 #include "libconf/room/room_config.hpp"
 #include "libconf/store/sqlite_store.hpp"
 #include "libconf/store/sqlite_store_impl.hpp"
+#include "libconf/store/text_list.hpp"
+#include "libconf/store/validation.hpp"
 
 namespace libconf::store {
 namespace {
-
-// ACL patterns hold no control characters (room::validate_acl), so '\n' separates them.
-std::string join_lines(const std::vector<std::string>& list) {
-  std::string out;
-  for (const auto& s : list) {
-    if (!out.empty()) out += '\n';
-    out += s;
-  }
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto end = text.find('\n', start);
-    out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
-
 
 void bind_room(detail::Query& q, const RoomRecord& r) {
   const room::RoomConfig& c = r.config;
@@ -42,8 +21,8 @@ void bind_room(detail::Query& q, const RoomRecord& r) {
       .bind(c.wait_for_moderator)
       .bind(c.end_with_last_moderator)
       .bind(c.end_grace_ms)
-      .bind(join_lines(c.acl.allow))
-      .bind(join_lines(c.acl.deny));
+      .bind(detail::join_lines(c.acl.allow))
+      .bind(detail::join_lines(c.acl.deny));
 }
 
 RoomRecord read_room(const detail::Query& q) {
@@ -60,25 +39,15 @@ RoomRecord read_room(const detail::Query& q) {
   c.wait_for_moderator = q.int64(8) != 0;
   c.end_with_last_moderator = q.int64(9) != 0;
   c.end_grace_ms = q.int64(10);
-  c.acl.allow = split_lines(q.text(11));
-  c.acl.deny = split_lines(q.text(12));
+  c.acl.allow = detail::split_lines(q.text(11));
+  c.acl.deny = detail::split_lines(q.text(12));
   return r;
-}
-
-void validate_moderator(const ModeratorRecord& m) {
-  room::validate_name("tenant name", m.tenant);
-  room::validate_name("moderator name", m.name);
-  room::validate_text("moderator caller ID", m.caller_id);
-  if (m.pin_hash.rfind("$argon2", 0) != 0)
-    throw Error(errc::invalid_argument,
-                "moderator '" + m.name + "': pin_hash is not a crypto_pwhash_str string (use room::hash_pin)");
 }
 
 }  // namespace
 
 Result<void> SqliteStore::add_room(const RoomRecord& r) {
-  room::validate_name("tenant name", r.tenant);
-  room::validate(r.config);
+  detail::validate(r);
   return detail::guarded([&]() -> Result<void> {
     auto q = impl_->db.query(
         "INSERT INTO rooms(tenant, name, topic, max_members, participant_pin_hash, moderator_pin_hash, "
@@ -91,8 +60,7 @@ Result<void> SqliteStore::add_room(const RoomRecord& r) {
 }
 
 Result<void> SqliteStore::update_room(const RoomRecord& r) {
-  room::validate_name("tenant name", r.tenant);
-  room::validate(r.config);
+  detail::validate(r);
   return detail::guarded([&]() -> Result<void> {
     detail::Transaction tx(impl_->db);
     {
@@ -153,7 +121,7 @@ Result<void> SqliteStore::remove_room(const std::string& tenant, const std::stri
 }
 
 Result<void> SqliteStore::put_moderator(const ModeratorRecord& m) {
-  validate_moderator(m);
+  detail::validate(m);
   return detail::guarded([&]() -> Result<void> {
     impl_->db
         .query(
