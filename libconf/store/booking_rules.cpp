@@ -11,7 +11,6 @@ namespace libconf::store::detail {
 namespace {
 
 constexpr std::int64_t kMinBookingMs = 60'000;
-constexpr std::int64_t kMaxBookingMs = 86'400'000;
 constexpr int kMaxBookedParticipants = 10'000;
 constexpr std::size_t kParticipantPinDigits = 6;
 constexpr std::size_t kModeratorPinDigits = 8;

@@ -12,6 +12,13 @@
 
 namespace libconf::store::detail {
 
+/// The longest booking, ms (24 h). A booking that overlaps an interval
+/// starting at `start` began after start - kMaxBookingMs: the capacity query
+/// uses that bound to scan only the bookings that can overlap (an index range),
+/// not the tenant's whole history. Raising it keeps old bookings covered;
+/// lowering it would need the longest stored booking instead.
+inline constexpr std::int64_t kMaxBookingMs = 86'400'000;
+
 /// Throws Error(invalid_argument) naming the field out of range.
 void validate(const BookingRequest& request);
 

@@ -27,8 +27,9 @@ std::vector<detail::BookedInterval> overlapping(detail::PgConn& conn, const std:
                                                 std::int64_t end) {
   const auto rows = conn.query(
                             "SELECT start_ms, start_ms + duration_ms, participants FROM bookings "
-                            "WHERE tenant = $1 AND start_ms < $2 AND start_ms + duration_ms > $3")
+                            "WHERE tenant = $1 AND start_ms > $2 AND start_ms < $3 AND start_ms + duration_ms > $4")
                         .bind(tenant)
+                        .bind(start - detail::kMaxBookingMs)
                         .bind(end)
                         .bind(start)
                         .run();

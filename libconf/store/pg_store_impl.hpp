@@ -23,8 +23,10 @@ class PgStore::Impl {
     idempotent,  ///< upserts and updates: also when COMMIT's outcome is unknown
   };
 
-  /// Runs `body` (returning Result<T>) on an open connection. A broken
-  /// connection is re-opened and `body` run once more when `retry` allows; a
+  /// Runs `body` (returning Result<T>) on an open connection, opening it first
+  /// if an earlier call found it broken (store_error if that fails). A
+  /// connection that breaks during `body` is re-opened and `body` run once more
+  /// when `retry` allows; a
   /// serialization failure or deadlock is retried up to conflict_retries times.
   /// Any other PgError becomes its errc, with last_error naming the cause.
   template <class F>
@@ -33,6 +35,11 @@ class PgStore::Impl {
     for (int conflicts = 0;;) {
       try {
         conn.ensure_open();
+      } catch (const detail::PgError& e) {
+        note(e);  // the server cannot be reached now: trying again at once would not help
+        return errc::store_error;
+      }
+      try {
         auto result = body();
         last_error.clear();
         return result;

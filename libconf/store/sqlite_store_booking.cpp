@@ -14,8 +14,8 @@ std::vector<detail::BookedInterval> overlapping(detail::Db& db, const std::strin
                                                 std::int64_t end) {
   auto q = db.query(
       "SELECT start_ms, start_ms + duration_ms, participants FROM bookings "
-      "WHERE tenant = ? AND start_ms < ? AND start_ms + duration_ms > ?");
-  q.bind(tenant).bind(end).bind(start);
+      "WHERE tenant = ? AND start_ms > ? AND start_ms < ? AND start_ms + duration_ms > ?");
+  q.bind(tenant).bind(start - detail::kMaxBookingMs).bind(end).bind(start);
   std::vector<detail::BookedInterval> out;
   while (q.step()) out.push_back({q.int64(0), q.int64(1), q.int64(2)});
   return out;

@@ -76,6 +76,12 @@ TEST_P(BookingTest, PeakNotSumOfOverlappingBookings) {
   EXPECT_TRUE(store().book(request(0, 180, 15)));
 }
 
+TEST_P(BookingTest, ABookingOfTheLongestLengthCountsToItsLastMinute) {
+  ASSERT_TRUE(store().book(request(0, 24 * 60, 30)));  // all seats for a whole day
+  EXPECT_EQ(store().book(request(24 * 60 - 1, 10, 1)).error(), errc::quota_exceeded);
+  EXPECT_TRUE(store().book(request(24 * 60, 10, 30)));  // the minute after it ends
+}
+
 TEST_P(BookingTest, QuotaChangesApplyToTheNextBooking) {
   ASSERT_TRUE(store().book(request(0, 60, 30)));
   EXPECT_EQ(store().book(request(0, 60, 5)).error(), errc::quota_exceeded);
