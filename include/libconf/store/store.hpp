@@ -1,17 +1,22 @@
 #pragma once
 /// @file
 /// Where tenants, rooms, PIN hashes, moderators, groups, DIDs, bookings and CDR
-/// live. An interface: SqliteStore (sqlite_store.hpp) is the default; a PostgreSQL
-/// store is how several hosts would share state. Never called from the frame path.
+/// live. An interface: SqliteStore (sqlite_store.hpp) is the default; PgStore
+/// (pg_store.hpp) is how several hosts share state; open_store (open.hpp) picks
+/// one from a configuration string. Never called from the frame path: calls
+/// block on disk or network, so hosts make them from a thread of their own.
 ///
 /// Errors: inputs that break a documented rule (bad name, PIN hash not a hash,
 /// booking outside its ranges) throw libconf::Error(invalid_argument) naming the
 /// value, before anything is written. State outcomes come back as Result:
 /// not_found, already_exists, quota_exceeded (booking beyond the tenant's
-/// capacity), store_error (the backend failed; the change was rolled back).
+/// capacity), store_error (the backend failed; the change was rolled back, or,
+/// when a PgStore lost its connection during COMMIT, may or may not have
+/// committed: pg_store.hpp).
 /// Every write is one transaction: all of it or nothing.
 ///
-/// Thread-safety: an implementation object is used by one thread at a time.
+/// Thread-safety: an implementation object is used by one thread at a time;
+/// open one per thread.
 
 #include <cstdint>
 #include <string>
