@@ -134,16 +134,15 @@ TEST(PgStore, BookingWaitsForItsTenantOnlyAndNoLongerThanTheTimeout) {
     RawSession holder(schema.conninfo());
     holder.exec("BEGIN");
     holder.exec("SELECT 1 FROM tenants WHERE name = 'acme' FOR UPDATE");  // as a slow booker would
-    auto start = Clock::now();
+    const auto start = Clock::now();
     auto blocked = s.book(acme);
     EXPECT_EQ(blocked.error(), errc::store_error);
     EXPECT_GE(seconds_since(start), 0.25);
     EXPECT_LT(seconds_since(start), 3.0);
     EXPECT_NE(s.last_error().find("statement timeout"), std::string::npos) << s.last_error();
     EXPECT_NE(s.last_error().find("57014"), std::string::npos) << s.last_error();
-    start = Clock::now();
-    EXPECT_TRUE(s.book(other));
-    EXPECT_LT(seconds_since(start), 0.25);
+    // Had it waited for acme's lock, it would have timed out too.
+    EXPECT_TRUE(s.book(other)) << s.last_error();
     holder.exec("ROLLBACK");
   }
   EXPECT_TRUE(s.book(acme));
