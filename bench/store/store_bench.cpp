@@ -103,7 +103,7 @@ class Workspace {
         o.pin_hash = room::PinHashParams::minimum();
         return std::make_unique<store::PgStore>(o);
 #else
-        throw std::runtime_error("this build has no PostgreSQL store (LIBCONF_WITH_POSTGRES=OFF)");
+        throw std::logic_error("PostgreSQL benchmarks are registered only with LIBCONF_WITH_POSTGRES");
 #endif
       }
     }
@@ -166,12 +166,14 @@ void BM_Book(benchmark::State& state, Kind kind) {
 
 LIBCONF_STORE_BENCH(BM_AppendCdr, sqlite_full);
 LIBCONF_STORE_BENCH(BM_AppendCdr, sqlite_normal);
-LIBCONF_STORE_BENCH(BM_AppendCdr, postgres);
-LIBCONF_STORE_BENCH(BM_AppendCdr, postgres_async);
 LIBCONF_STORE_BENCH(BM_Book, sqlite_full);
 LIBCONF_STORE_BENCH(BM_Book, sqlite_normal);
+#ifdef LIBCONF_BENCH_POSTGRES
+LIBCONF_STORE_BENCH(BM_AppendCdr, postgres);
+LIBCONF_STORE_BENCH(BM_AppendCdr, postgres_async);
 LIBCONF_STORE_BENCH(BM_Book, postgres);
 LIBCONF_STORE_BENCH(BM_Book, postgres_async);
+#endif
 
 }  // namespace
 
