@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdio>
+#include <numbers>
 #include <string>
 
 #include "libconf/audio/level.hpp"
@@ -85,6 +86,40 @@ TEST_P(DtmfDetectorRates, SecondHarmonicRejectsAVoicedPair) {
   EXPECT_EQ(det.last_window().candidate, '4');
   EXPECT_FALSE(det.last_window().hit);
   EXPECT_NEAR(det.last_window().high_harmonic_db, -10.0, 1.0);
+}
+
+TEST_P(DtmfDetectorRates, TwistEveryDigitEveryPhase) {
+  // Every digit over an 8 x 8 grid of the two tones' starting phases, at
+  // 0..9.5 dB normal twist (high tone weaker) and 0..5 dB reverse twist in
+  // 0.5 dB steps: the leakage of the strong tone into the weak tone's group
+  // adds to or cancels the weak tone's own leakage depending on the phases,
+  // so one phase proves nothing. The louder tone is at -6 dBm0; 60 ms tones.
+  const int rate = GetParam();
+  constexpr int kPhases = 8;
+  int cases = 0;
+  std::string failures;
+  for (int half_db = -10; half_db <= 19; ++half_db) {
+    const double twist = 0.5 * half_db;  // > 0: normal (high weaker), < 0: reverse
+    for (char d : std::string("0123456789*#ABCD")) {
+      int missed = 0;
+      for (int i = 0; i < kPhases; ++i)
+        for (int j = 0; j < kPhases; ++j) {
+          DtmfTone t = tone(d, 60);
+          t.low_dbm0 = twist >= 0 ? -6.0 : -6.0 + twist;
+          t.high_dbm0 = twist >= 0 ? -6.0 - twist : -6.0;
+          t.low_phase = 2.0 * std::numbers::pi * i / kPhases;
+          t.high_phase = 2.0 * std::numbers::pi * j / kPhases;
+          DtmfSignal s(rate);
+          s.silence(20.0 + 0.37 * (i + kPhases * j)).tone(t).silence(60);
+          ++cases;
+          if (test::digits_of(test::detect_libconf(s.samples(), rate)) != std::string(1, d)) ++missed;
+        }
+      if (missed > 0 && failures.size() < 600)
+        failures += std::string(1, d) + " at " + std::to_string(twist) + " dB: " + std::to_string(missed) + "/64; ";
+    }
+  }
+  EXPECT_TRUE(failures.empty()) << failures;
+  EXPECT_EQ(cases, 30 * 16 * kPhases * kPhases);
 }
 
 INSTANTIATE_TEST_SUITE_P(Rates, DtmfDetectorRates, ::testing::Values(8000, 16000, 48000));

@@ -53,7 +53,7 @@ DtmfSignal& DtmfSignal::silence(double ms) {
 
 DtmfSignal& DtmfSignal::tone(const DtmfTone& t) {
   const auto begin = static_cast<std::int64_t>(samples_.size());
-  double pl = 0.0, ph = 0.0;
+  double pl = t.low_phase, ph = t.high_phase;
   put_tone(t, static_cast<std::size_t>(std::lround(t.duration_ms * rate_ / 1000.0)), pl, ph);
   truth_.push_back({t.digit, begin, static_cast<std::int64_t>(samples_.size())});
   return *this;
@@ -64,7 +64,7 @@ DtmfSignal& DtmfSignal::tone_with_dropout(const DtmfTone& t, double gap_ms) {
   const auto total = static_cast<std::size_t>(std::lround(t.duration_ms * rate_ / 1000.0));
   const auto gap = static_cast<std::size_t>(std::lround(gap_ms * rate_ / 1000.0));
   const std::size_t first = (total - gap) / 2;
-  double pl = 0.0, ph = 0.0;
+  double pl = t.low_phase, ph = t.high_phase;
   put_tone(t, first, pl, ph);
   // The oscillators keep running through the gap, as when a line drops out.
   for (std::size_t i = 0; i < gap; ++i) {

@@ -20,6 +20,8 @@ struct DtmfTone {
   double low_deviation = 0.0;     ///< relative frequency error, e.g. +0.015
   double high_deviation = 0.0;
   double duration_ms = 60.0;
+  double low_phase = 0.0;         ///< starting phase of the low tone, radians
+  double high_phase = 0.0;
 };
 
 /// What a signal contains: each digit's first and one-past-last sample.

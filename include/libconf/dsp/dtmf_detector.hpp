@@ -130,6 +130,8 @@ class DtmfDetector {
 
   void finish_half_block() noexcept;
   char judge(bool& balanced, DtmfWindow& window) const noexcept;
+  bool dominant(int low, int high, double low_dev_rad, double high_dev_rad, double low_power,
+                double high_power) const noexcept;
   double second_harmonic_db(int high, double tone_power, double deviation) const noexcept;
   void debounce(char hit) noexcept;
   void push(const DtmfDigitEvent& e) noexcept;
@@ -156,6 +158,7 @@ class DtmfDetector {
   // e^{-jw((c+1)L - 1)}: turns chain c's Goertzel output into its share of
   // the half-block's DFT term referenced to the half-block's first sample.
   alignas(16) std::array<std::array<float, kFilters>, kChains> rot_re_{}, rot_im_{};
+  std::array<double, kFilters> omega_{};                // w, rad per sample
   std::array<double, kFilters> hop_re_{}, hop_im_{};    // e^{-jwH}
   std::array<double, kFilters> hop_phase_{};            // wH mod 2pi
   std::array<double, kFilters> hop_phase_rad_{};        // wH
