@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <cstring>
 #include <numbers>
 #include <string>
@@ -53,6 +54,8 @@ DtmfDetector::DtmfDetector(const DtmfDetectorConfig& config) : rate_(config.samp
             " is outside 0.5..3.5");
   check(config.max_second_harmonic_db >= -40.0 && config.max_second_harmonic_db <= 0.0, errc::invalid_argument,
         "max_second_harmonic_db " + std::to_string(config.max_second_harmonic_db) + " is outside -40..0");
+  check(config.max_comb_db >= -40.0 && config.max_comb_db <= 0.0, errc::invalid_argument,
+        "max_comb_db " + std::to_string(config.max_comb_db) + " is outside -40..0");
   check(config.min_tone_energy_share >= 0.1 && config.min_tone_energy_share <= 1.0, errc::invalid_argument,
         "min_tone_energy_share " + std::to_string(config.min_tone_energy_share) + " is outside 0.1..1");
 
@@ -96,6 +99,7 @@ DtmfDetector::DtmfDetector(const DtmfDetectorConfig& config) : rate_(config.samp
   reverse_twist_ = db_to_power(config.max_reverse_twist_db);
   share_ = config.min_tone_energy_share;
   max_harmonic_db_ = config.max_second_harmonic_db;
+  max_comb_db_ = config.max_comb_db;
   reset();
 }
 
@@ -109,6 +113,7 @@ void DtmfDetector::reset() noexcept {
   window_ = DtmfWindow{-1, -1, 0, false};
   run_digit_ = 0;
   run_hits_ = 0;
+  run_voiced_ = 0;
   run_begin_ = 0;
   active_ = 0;
   misses_ = 0;
@@ -199,7 +204,7 @@ void DtmfDetector::finish_half_block() noexcept {
     window_.end_sample = position_;
     window_.candidate = digit;
     window_.hit = digit != 0 && balanced;
-    debounce(window_.hit ? digit : 0);
+    debounce(window_.hit ? digit : 0, window_.hit && window_.comb_db > max_comb_db_);
   }
   have_prev_ = true;
   cur_block_ = (cur_block_ + 1) % kHarmonicBlocks;
@@ -284,7 +289,8 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   window.high_deviation = dh / (hop_phase_rad_[high]);
   if (std::abs(dl) > max_dev_rad_[low] || std::abs(dh) > max_dev_rad_[high]) return 0;
   verdict = DtmfVerdict::kNotDominant;
-  if (!dominant(low, high, dl, dh, pl, ph)) return 0;
+  PairFit fit;
+  if (!dominant(low, high, dl, dh, pl, ph, fit)) return 0;
   const char digit = kDtmfKeypad[low][high - 4];
   auto p2 = [](const C& c) { return c.re * c.re + c.im * c.im; };
   balanced = !(p2(pl_prev) < kBalance * p2(pl_cur) || p2(pl_cur) < kBalance * p2(pl_prev) ||
@@ -294,8 +300,10 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   // (a few per digit), so its cost does not show per frame. A window that
   // fails it still names its candidate (DtmfGuard mutes it) but is no hit.
   window.high_harmonic_db = -200.0;
+  window.comb_db = -200.0;
   if (balanced && digit != active_) {
     window.high_harmonic_db = second_harmonic_db(high, ph, window.high_deviation);
+    window.comb_db = comb_db(fit, pl + ph);
     if (window.high_harmonic_db > max_harmonic_db_) {
       verdict = DtmfVerdict::kHarmonic;
       balanced = false;
@@ -306,8 +314,19 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   return digit;
 }
 
+namespace {
+using Cx = std::complex<double>;
+/// D(d) = sum_{m<n} e^{jdm}: what a complex tone d rad/sample off a bin puts
+/// into that bin over n samples, relative to its own amplitude.
+Cx dirichlet(double d, double n) {
+  const double s = std::sin(d / 2.0);
+  const double mag = std::abs(s) < 1e-12 ? n : std::sin(n * d / 2.0) / s;
+  return std::polar(mag, d * (n - 1.0) / 2.0);
+}
+}  // namespace
+
 bool DtmfDetector::dominant(int low, int high, double low_dev_rad, double high_dev_rad, double low_power,
-                            double high_power) const noexcept {
+                            double high_power, PairFit& fit) const noexcept {
   // Each tone must stand kDominance above every other frequency of its group
   // once the pair's own leakage is taken out. Over a half-block of H samples
   // a tone a e^{jwm} shows at bin k as a D(w - w_k), D(d) = sum_{m<H} e^{jdm};
@@ -317,45 +336,96 @@ bool DtmfDetector::dominant(int low, int high, double low_dev_rad, double high_d
   // depending on the phases. So: fit both tones at their measured
   // frequencies to their two bins (a 2 x 2 complex system per half-block),
   // predict what they put into the other six bins, and judge the residual.
-  struct C {
-    double re, im;
-    C operator*(const C& o) const { return {re * o.re - im * o.im, re * o.im + im * o.re}; }
-    C operator-(const C& o) const { return {re - o.re, im - o.im}; }
-    C operator+(const C& o) const { return {re + o.re, im + o.im}; }
-  };
   const double h = static_cast<double>(hop_);
-  auto dirichlet = [h](double d) {
-    const double s = std::sin(d / 2.0);
-    const double mag = std::abs(s) < 1e-12 ? h : std::sin(h * d / 2.0) / s;
-    return C{mag * std::cos(d * (h - 1.0) / 2.0), mag * std::sin(d * (h - 1.0) / 2.0)};
-  };
-  const double wl = omega_[low] + low_dev_rad / h, wh = omega_[high] + high_dev_rad / h;
-  std::array<C, kFilters> kl{}, kh{};
+  fit.w_low = omega_[low] + low_dev_rad / h;
+  fit.w_high = omega_[high] + high_dev_rad / h;
+  std::array<Cx, kFilters> kl{}, kh{};
   for (int k = 0; k < kFilters; ++k) {
-    kl[k] = dirichlet(wl - omega_[k]);
-    kh[k] = dirichlet(wh - omega_[k]);
+    kl[k] = dirichlet(fit.w_low - omega_[k], h);
+    kh[k] = dirichlet(fit.w_high - omega_[k], h);
   }
-  const C det = kl[low] * kh[high] - kh[low] * kl[high];
-  const double det2 = det.re * det.re + det.im * det.im;
-  if (det2 < 1e-12) return false;
-  const C inv{det.re / det2, -det.im / det2};
-  auto fit = [&](const std::array<double, kFilters>& zr, const std::array<double, kFilters>& zi, C& al, C& ah) {
-    const C zl{zr[low], zi[low]}, zh{zr[high], zi[high]};
-    al = (zl * kh[high] - kh[low] * zh) * inv;
-    ah = (kl[low] * zh - kl[high] * zl) * inv;
-  };
-  C al_prev{}, ah_prev{}, al_cur{}, ah_cur{};
-  fit(prev_re_, prev_im_, al_prev, ah_prev);
-  fit(cur_re_, cur_im_, al_cur, ah_cur);
+  const Cx det = kl[low] * kh[high] - kh[low] * kl[high];
+  if (std::norm(det) < 1e-12) return false;
+  const Cx inv = 1.0 / det;
+  for (int half = 0; half < 2; ++half) {
+    const auto& zr = half ? cur_re_ : prev_re_;
+    const auto& zi = half ? cur_im_ : prev_im_;
+    const Cx zl{zr[low], zi[low]}, zh{zr[high], zi[high]};
+    fit.low[half] = (zl * kh[high] - kh[low] * zh) * inv;
+    fit.high[half] = (kl[low] * zh - kl[high] * zl) * inv;
+  }
   for (int k = 0; k < kFilters; ++k) {
     if (k == low || k == high) continue;
-    const C r_prev = C{prev_re_[k], prev_im_[k]} - al_prev * kl[k] - ah_prev * kh[k];
-    const C r_cur = C{cur_re_[k], cur_im_[k]} - al_cur * kl[k] - ah_cur * kh[k];
-    const C r = r_prev + C{hop_re_[k], hop_im_[k]} * r_cur;
-    const double residual = r.re * r.re + r.im * r.im;
+    const Cx r_prev = Cx{prev_re_[k], prev_im_[k]} - fit.low[0] * kl[k] - fit.high[0] * kh[k];
+    const Cx r_cur = Cx{cur_re_[k], cur_im_[k]} - fit.low[1] * kl[k] - fit.high[1] * kh[k];
+    const double residual = std::norm(r_prev + Cx{hop_re_[k], hop_im_[k]} * r_cur);
     if (residual * kDominance > (k < 4 ? low_power : high_power)) return false;
   }
   return true;
+}
+
+Cx DtmfDetector::window_dft(double w) const noexcept {
+  // sum_{m<2H} x(m) e^{-jwm} over the window, as four Goertzel chains side
+  // by side: each half-block's two halves of len samples, the layout of the
+  // hot loop (chain s starts at o_s = 0, len, H, H + len).
+  typedef float V4 __attribute__((vector_size(16)));
+  const std::size_t len = (hop_ + 1) / 2;
+  const float* old_block = blocks_.data() + ((cur_block_ + 1) % kHarmonicBlocks) * kBlockStride;
+  const float* new_block = blocks_.data() + cur_block_ * kBlockStride;
+  const float c = static_cast<float>(2.0 * std::cos(w));
+  V4 a = {}, b = {};
+  for (std::size_t j = 0; j < len; ++j) {
+    const V4 x = {old_block[j], old_block[len + j], new_block[j], new_block[len + j]};
+    const V4 s0 = x - b + c * a;
+    b = a;
+    a = s0;
+  }
+  // y_s = s1 - e^{-jw} s2 = e^{jw(len-1)} sum_m x_s(m) e^{-jwm}.
+  const Cx e_minus{std::cos(w), -std::sin(w)};
+  Cx z{};
+  const double offsets[4] = {0.0, static_cast<double>(len), static_cast<double>(hop_),
+                             static_cast<double>(hop_ + len)};
+  for (int s = 0; s < 4; ++s) z += (Cx{a[s], 0.0} - e_minus * static_cast<double>(b[s])) * std::polar(1.0, -w * offsets[s]);
+  return z * std::polar(1.0, -w * static_cast<double>(len - 1));
+}
+
+double DtmfDetector::comb_db(const PairFit& fit, double pair_power) const noexcept {
+  // Voiced speech (and many instruments) is a comb of harmonics of one f0;
+  // two of its harmonics can pass as a DTMF pair (e.g. the 5th and 8th of a
+  // 167 Hz vowel as 852 + 1336 Hz), and then the other teeth of the comb
+  // are there too, while a DTMF pair has nothing at the multiples of any
+  // common sub-harmonic. For every f0 = f_low / q in the voice and
+  // instrument range whose multiple p f0 matches f_high, the mean power at
+  // the other harmonics from 250 Hz to 3.4 kHz (the pair's own leakage
+  // removed) is compared with the pair's power. The worst f0 counts.
+  const double h = static_cast<double>(hop_);
+  const double fl = fit.w_low * rate_ / kTwoPi, fh = fit.w_high * rate_ / kTwoPi;
+  double worst = -200.0;
+  for (int q = 2;; ++q) {
+    const double f0 = fl / q;
+    if (f0 < kCombMinF0Hz) break;
+    if (f0 > kCombMaxF0Hz) continue;
+    const int p = static_cast<int>(std::lround(fh / f0));
+    if (std::abs(p * f0 - fh) > kCombRatioTolerance * fh) continue;
+    double loudest = 0.0;
+    for (int n = std::max(1, q - kCombReach); n <= p + kCombReach; ++n) {
+      const double f = n * f0;
+      if (n == p || n == q || f < kCombBottomHz || f > kCombTopHz) continue;
+      if (std::abs(f - fl) < kCombGuardHz || std::abs(f - fh) < kCombGuardHz) continue;
+      const double w = kTwoPi * f / rate_;
+      Cx x = window_dft(w);
+      for (int half = 0; half < 2; ++half) {
+        const Cx turn = std::polar(1.0, -w * h * half);
+        x -= (fit.low[half] * dirichlet(fit.w_low - w, h) + std::conj(fit.low[half]) * dirichlet(-fit.w_low - w, h) +
+              fit.high[half] * dirichlet(fit.w_high - w, h) + std::conj(fit.high[half]) * dirichlet(-fit.w_high - w, h)) *
+             turn;
+      }
+      loudest = std::max(loudest, std::norm(x));
+    }
+    if (loudest <= 0.0) continue;
+    worst = std::max(worst, 10.0 * std::log10(loudest / std::max(pair_power, 1e-30)));
+  }
+  return worst;
 }
 
 double DtmfDetector::second_harmonic_db(int high, double tone_power, double deviation) const noexcept {
@@ -401,19 +471,30 @@ double DtmfDetector::second_harmonic_db(int high, double tone_power, double devi
   return 10.0 * std::log10(std::max(z.re * z.re + z.im * z.im, 1e-30) / std::max(tone, 1e-30));
 }
 
-void DtmfDetector::debounce(char hit) noexcept {
-  // Track a run of hits of a digit other than the one held down.
+void DtmfDetector::debounce(char hit, bool voiced) noexcept {
+  // Track a run of hits of a digit other than the one held down. A run with
+  // two windows that show a harmonic comb is speech, not a digit: it ends
+  // there (a digit's first window may straddle its onset, where the fit of a
+  // steady pair leaves a comb-like residual, so one is forgiven).
   if (hit != 0 && hit != active_) {
     if (hit == run_digit_) {
       ++run_hits_;
+      run_voiced_ += voiced ? 1 : 0;
     } else {
       run_digit_ = hit;
       run_hits_ = 1;
+      run_voiced_ = voiced ? 1 : 0;
       run_begin_ = window_.begin_sample;
+    }
+    if (run_voiced_ >= kVoicedWindowsPerRun) {
+      run_digit_ = 0;
+      run_hits_ = 0;
+      run_voiced_ = 0;
     }
   } else {
     run_digit_ = 0;
     run_hits_ = 0;
+    run_voiced_ = 0;
   }
   if (active_ != 0) {
     if (hit == active_) {

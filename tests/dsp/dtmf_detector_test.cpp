@@ -88,6 +88,44 @@ TEST_P(DtmfDetectorRates, SecondHarmonicRejectsAVoicedPair) {
   EXPECT_NEAR(det.last_window().high_harmonic_db, -10.0, 1.0);
 }
 
+TEST_P(DtmfDetectorRates, HarmonicCombRejectsAVoicedPair) {
+  // A vowel at f0 = 166.7 Hz whose 5th and 8th harmonics (833 and 1333 Hz)
+  // pass as 852 + 1336 Hz ('8': 2.2 % and 0.2 % off, equal levels, -10 dBm0),
+  // with its 4th, 6th, 7th and 9th harmonics 10 dB down (the pair still
+  // carries 83 % of the energy) and nothing at twice the high tone, so the
+  // second-harmonic test cannot see it. 200 ms.
+  const int rate = GetParam();
+  const double f0 = 1000.0 / 6.0;
+  const auto n = static_cast<std::size_t>(rate / 5);
+  auto vowel = [&](double others_db) {
+    std::vector<std::int16_t> x(n, 0);
+    for (int h : {5, 8}) test::mix_into(x, test::sine(h * f0, -10.0 + audio::kDbm0InDbfs, rate, n));
+    if (others_db > -100.0)
+      for (int h : {4, 6, 7, 9}) test::mix_into(x, test::sine(h * f0, -10.0 + others_db + audio::kDbm0InDbfs, rate, n));
+    x.insert(x.begin(), static_cast<std::size_t>(rate / 50), 0);
+    return x;
+  };
+  // The pair alone is an '8'; so is the vowel when the comb test is off.
+  EXPECT_EQ(test::digits_of(test::detect_libconf(vowel(-200.0), rate)), "8");
+  DtmfDetectorConfig off;
+  off.sample_rate_hz = rate;
+  off.max_comb_db = 0.0;
+  DtmfDetector without(off);
+  std::array<DtmfDigitEvent, 8> ev{};
+  const auto x = vowel(-10.0);
+  EXPECT_GE(without.process(x, ev), 1u);
+  EXPECT_EQ(ev[0].digit, '8');
+  // With it (the default), no digit, and the windows say why.
+  EXPECT_TRUE(test::detect_libconf(x, rate).empty());
+  DtmfDetectorConfig on;
+  on.sample_rate_hz = rate;
+  DtmfDetector det(on);
+  (void)det.process(std::span(x).first(static_cast<std::size_t>(rate / 10)), ev);
+  EXPECT_EQ(det.last_window().candidate, '8');
+  EXPECT_GT(det.last_window().comb_db, on.max_comb_db);
+  EXPECT_EQ(det.active_digit(), 0);
+}
+
 TEST_P(DtmfDetectorRates, TwistEveryDigitEveryPhase) {
   // Every digit over an 8 x 8 grid of the two tones' starting phases, at
   // 0..9.5 dB normal twist (high tone weaker) and 0..5 dB reverse twist in
