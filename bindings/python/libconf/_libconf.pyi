@@ -141,12 +141,12 @@ class UnknownCodec(LibconfError):
 
 class UnsupportedFrameSize(LibconfError, ValueError):
     """
-    libconf::errc::unsupported_frame_size: unsupported frame size (10, 20, 40 or 60 ms).
+    libconf::errc::unsupported_frame_size: unsupported frame size.
     """
 
 class UnsupportedSampleRate(LibconfError, ValueError):
     """
-    libconf::errc::unsupported_sample_rate: unsupported sample rate (8, 16, 24, 32 or 48 kHz).
+    libconf::errc::unsupported_sample_rate: unsupported sample rate.
     """
 
 class WrongPin(LibconfError):
