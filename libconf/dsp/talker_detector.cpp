@@ -72,6 +72,7 @@ TalkerDetector::TalkerDetector(const TalkerDetectorConfig& config) : config_(con
   silence_frames_for_floor_ = frames_for(kDigitalSilenceForFloorMs);
   ring_len_ = std::min<std::size_t>(kMaxRingFrames, static_cast<std::size_t>(frames_for(kModulationWindowMs)));
   dc_coeff_ = 1.0 - 2.0 * std::numbers::pi * kDcCornerHz / config.sample_rate_hz;
+  emph_lag_ = static_cast<std::size_t>(config.sample_rate_hz / 8000);
   level_alpha_ = 1.0 - std::exp(-static_cast<double>(frame_ms_) / config.level_time_constant_ms);
   reset();
 }
@@ -85,6 +86,8 @@ void TalkerDetector::reset() noexcept {
   sub_count_ = 0;
   sub_min_ = sub_max_ = 0.0;
   digital_silence_run_ = 0;
+  emphasised_.reset();
+  emph_hist_.fill(0);
   ring_.fill(kNoLevel);
   ring_pos_ = 0;
   talking_ = false;
@@ -98,6 +101,37 @@ float TalkerDetector::level_dbfs() const noexcept {
 }
 
 float TalkerDetector::noise_floor_dbfs() const noexcept { return static_cast<float>(floor_db_); }
+
+void TalkerDetector::FloorTracker::reset() noexcept {
+  known = false;
+  floor_db = kSilenceDb;
+  minima.fill(kSilenceDb);
+  index = 0;
+  count = 0;
+  sub_min = sub_max = 0.0;
+}
+
+void TalkerDetector::FloorTracker::observe(double level_db, int sub_window_frames) noexcept {
+  // The same minimum statistics as observe_floor(), for the emphasised level.
+  if (!known) {
+    known = true;
+    floor_db = level_db;
+    minima.fill(level_db);
+  }
+  sub_min = count == 0 ? level_db : std::min(sub_min, level_db);
+  sub_max = count == 0 ? level_db : std::max(sub_max, level_db);
+  ++count;
+  floor_db = std::min(floor_db, level_db);
+  if (count < sub_window_frames) return;
+  if (sub_max - sub_min <= kStationarySpreadDb) {
+    minima.fill(sub_min);
+  } else {
+    minima[index] = sub_min;
+    index = (index + 1) % kSubWindows;
+  }
+  floor_db = *std::min_element(minima.begin(), minima.end());
+  count = 0;
+}
 
 void TalkerDetector::observe_floor(double level_db) noexcept {
   if (!floor_known_) {
@@ -165,6 +199,19 @@ TalkerUpdate TalkerDetector::process(std::span<const std::int16_t> frame) noexce
     y1 = y;
     sum += y * y;
   }
+  // Emphasised level: energy of x[n] - x[n - L], L = rate / 8000 (the first
+  // difference at 8 kHz, the same tilt below 4 kHz at every rate), halved so
+  // that white noise keeps its level.
+  double diff_sum = 0.0;
+  {
+    const std::size_t lag = emph_lag_;
+    for (std::size_t i = 0; i < frame.size(); ++i) {
+      const double prev = i >= lag ? frame[i - lag] : emph_hist_[emph_lag_ - lag + i];
+      const double d = static_cast<double>(frame[i]) - prev;
+      diff_sum += d * d;
+    }
+    for (std::size_t i = 0; i < lag; ++i) emph_hist_[i] = frame[frame.size() - lag + i];
+  }
   if (std::abs(y1) < 1e-9) y1 = 0.0;  // keep denormals out of the recursion
   dc_x1_ = x1;
   dc_y1_ = y1;
@@ -179,11 +226,17 @@ TalkerUpdate TalkerDetector::process(std::span<const std::int16_t> frame) noexce
   const bool clear = floor_known_ && loud_enough && level >= floor_db_ + config_.start_margin_db;
   u.noise_floor_dbfs = floor_known_ ? static_cast<float>(floor_db_) : static_cast<float>(kSilenceDb);
 
+  const double emphasised = power_to_db(0.5 * diff_sum / static_cast<double>(frame.size()) / (32768.0 * 32768.0));
+  u.emphasised_snr_db = emphasised_.known ? static_cast<float>(emphasised - emphasised_.floor_db) : 0.f;
   if (digital_silence) {
-    if (++digital_silence_run_ >= silence_frames_for_floor_) observe_floor(kDigitalSilenceDbfs);
+    if (++digital_silence_run_ >= silence_frames_for_floor_) {
+      observe_floor(kDigitalSilenceDbfs);
+      emphasised_.observe(kDigitalSilenceDbfs, sub_window_frames_);
+    }
   } else {
     digital_silence_run_ = 0;
     observe_floor(level);
+    emphasised_.observe(emphasised, sub_window_frames_);
   }
 
   ring_[ring_pos_] = loud_enough ? level : kNoLevel;
