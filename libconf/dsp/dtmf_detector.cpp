@@ -95,6 +95,7 @@ DtmfDetector::DtmfDetector(const DtmfDetectorConfig& config) : rate_(config.samp
   const double w_len = 2.0 * h;
   const double r2 = db_to_power(config.min_tone_dbm0 + audio::kDbm0InDbfs);
   min_tone_power_ = r2 * w_len * w_len / 2.0;
+  quiet_energy_ = r2 * h * 0.01;  // a half-block's energy at 20 dB under one weakest tone
   normal_twist_ = db_to_power(config.max_normal_twist_db);
   reverse_twist_ = db_to_power(config.max_reverse_twist_db);
   share_ = config.min_tone_energy_share;
@@ -159,6 +160,29 @@ void DtmfDetector::finish_half_block() noexcept {
     std::memcpy(&v, p, sizeof v);
     return v;
   };
+  // A half-block too quiet to hold any part of a pair (its mean power 20 dB
+  // under the weakest tone) skips the filters: its spectrum is taken as zero,
+  // which moves no window's verdict (its filter outputs would be at least
+  // 20 dB under every threshold). A silent or quiet leg costs only this sum.
+  {
+    V4 acc[2] = {};
+    for (std::size_t j = 0; j + 8 <= kChains * len; j += 8) {
+      const V4 a = load(block + j), b = load(block + j + 4);
+      acc[0] += a * a;
+      acc[1] += b * b;
+    }
+    const V4 t = acc[0] + acc[1];
+    const double energy = static_cast<double>(t[0]) + t[1] + t[2] + t[3];
+    double tail = 0.0;
+    for (std::size_t j = (kChains * len) / 8 * 8; j < kChains * len; ++j) tail += static_cast<double>(block[j]) * block[j];
+    if (energy + tail < quiet_energy_) {
+      cur_re_.fill(0.0);
+      cur_im_.fill(0.0);
+      cur_energy_ = energy + tail;
+      decide();
+      return;
+    }
+  }
   const V4 c_lo = load(coeff_.data()), c_hi = load(coeff_.data() + 4);
   V4 a_lo[kChains] = {}, a_hi[kChains] = {}, b_lo[kChains] = {}, b_hi[kChains] = {};
   float e[kChains] = {};
@@ -196,6 +220,10 @@ void DtmfDetector::finish_half_block() noexcept {
   }
   cur_energy_ = 0.0;
   for (int c = 0; c < kChains; ++c) cur_energy_ += static_cast<double>(e[c]);
+  decide();
+}
+
+void DtmfDetector::decide() noexcept {
   fill_ = 0;
   if (have_prev_) {
     bool balanced = false;

@@ -143,6 +143,7 @@ class DtmfDetector {
   static constexpr std::size_t kQueue = 32;
 
   void finish_half_block() noexcept;
+  void decide() noexcept;
   char judge(bool& balanced, DtmfWindow& window) const noexcept;
   /// The pair fitted at its measured frequencies (per half-block amplitude
   /// of e^{jwm}, referenced to the half-block's first sample).
@@ -204,6 +205,7 @@ class DtmfDetector {
   bool have_prev_ = false;
   // Thresholds derived from the config in the constructor.
   double min_tone_power_ = 0.0;  // |Z|^2 over a full window
+  double quiet_energy_ = 0.0;    // half-blocks below this skip the filters
   double normal_twist_ = 0.0, reverse_twist_ = 0.0, share_ = 0.0;
   double max_harmonic_db_ = 0.0;
   double max_comb_db_ = 0.0;
