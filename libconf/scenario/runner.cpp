@@ -185,6 +185,7 @@ RunResult run_scenario(const Scenario& sc, const std::filesystem::path& out_dir,
         lc.codec_params.dtx = p.spec->dtx;
         lc.mix = p.mix;
         lc.processing.agc = p.spec->agc;
+        lc.processing.always_talking = p.spec->always_talking;
         codec::CodecParams params = lc.codec_params;
         params.sample_rate_hz = p.codec_rate;
         params.ptime_ms = sc.ptime_ms;

@@ -234,7 +234,8 @@ Scenario parse_scenario(std::string_view text, std::string source, std::filesyst
     const std::string path = "participants[" + std::to_string(i) + "]";
     Reader r(parts[i], path, s.source);
     r.allow({"name", "room", "input", "input_start_s", "input_gain_db", "codec", "codec_rate_hz", "bitrate_bps", "fec",
-             "dtx", "join_s", "leave_s", "talk_gain_db", "listen_gain_db", "agc", "muted", "deaf", "listen_only"});
+             "dtx", "join_s", "leave_s", "talk_gain_db", "listen_gain_db", "agc", "always_talking", "muted", "deaf",
+             "listen_only"});
     ParticipantSpec p;
     p.name = r.string("name");
     if (p.name.empty() || p.name.size() > 64 ||
@@ -290,6 +291,7 @@ Scenario parse_scenario(std::string_view text, std::string source, std::filesyst
     p.talk_gain_db = r.number("talk_gain_db", 0.0, -60.0, 40.0);
     p.listen_gain_db = r.number("listen_gain_db", 0.0, -60.0, 40.0);
     p.agc = r.boolean("agc", true);
+    p.always_talking = r.boolean("always_talking", false);
     p.muted = r.boolean("muted", false);
     p.deaf = r.boolean("deaf", false);
     p.listen_only = r.boolean("listen_only", false);
