@@ -20,7 +20,7 @@
 using namespace libconf;
 
 int main(int argc, char** argv) {
-  double speech_min = 32.0, music_min = 8.0, synth_min = 30.0, packaged_min = 120.0;
+  double speech_min = 32.0, music_min = 8.0, synth_min = 0.0, packaged_min = 0.0;
   std::string cache = LIBCONF_DTMF_CORPUS_DIR;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];

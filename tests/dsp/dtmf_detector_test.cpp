@@ -304,9 +304,13 @@ TEST(DtmfDetector, TalkOffOnSpeechAndMusicSubset) {
   auto speech = test::speech_corpus(8000, 150.0, LIBCONF_DTMF_CORPUS_DIR);
   ASSERT_FALSE(speech.empty()) << "espeak-ng and sox are needed for the talk-off corpus";
   auto music = test::music_corpus(8000, 60.0);
+  // Another synthesiser's voices (flite; festival's where installed), with
+  // pitch-shifted copies.
+  auto synth = test::synth_speech_corpus(8000, 60.0, LIBCONF_DTMF_CORPUS_DIR);
+  EXPECT_FALSE(synth.empty()) << "flite is needed for the talk-off corpus (cmake/setup.sh)";
   double seconds = 0.0;
   int false_digits = 0;
-  for (const auto* corpus : {&speech, &music})
+  for (const auto* corpus : {&speech, &synth, &music})
     for (const auto& piece : *corpus) {
       const auto found = test::detect_libconf(piece.samples, 8000);
       seconds += piece.samples.size() / 8000.0;
@@ -314,7 +318,7 @@ TEST(DtmfDetector, TalkOffOnSpeechAndMusicSubset) {
       EXPECT_TRUE(found.empty()) << piece.name << " -> " << test::digits_of(found);
     }
   std::printf("  talk-off: %d false digits in %.0f s of speech and music\n", false_digits, seconds);
-  EXPECT_GE(seconds, 200.0);
+  EXPECT_GE(seconds, 250.0);
 }
 
 TEST(DtmfDetector, DigitsOverSpeechAreFound) {
