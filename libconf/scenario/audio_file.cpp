@@ -31,8 +31,8 @@ SndfilePtr open_checked(const std::filesystem::path& path, SF_INFO& info) {
   return file;
 }
 
-/// Largest reservation made from a header's claim (16 chunks).
-constexpr std::size_t kReserveFrames = 16 * static_cast<std::size_t>(kAudioReadChunkFrames);
+/// Largest reservation made from a header's claim (64 chunks, 512 KiB).
+constexpr std::size_t kReserveFrames = 64 * static_cast<std::size_t>(kAudioReadChunkFrames);
 
 }  // namespace
 
@@ -75,8 +75,10 @@ AudioBuffer read_audio_file(const std::filesystem::path& path) {
     for (std::size_t i = 0; i < frames; ++i) {
       double sum = 0.0;
       for (std::size_t c = 0; c < channels; ++c) sum += chunk[i * channels + c];
-      const double v = std::nearbyint(sum * 32768.0 / static_cast<double>(channels));
-      out.samples.push_back(static_cast<std::int16_t>(std::clamp(v, -32768.0, 32767.0)));
+      // NaN (a damaged float file) reads as silence, infinities as full scale.
+      const double v = sum * 32768.0 / static_cast<double>(channels);
+      const double c = v >= 32767.0 ? 32767.0 : v <= -32768.0 ? -32768.0 : v == v ? std::nearbyint(v) : 0.0;
+      out.samples.push_back(static_cast<std::int16_t>(c));
     }
     if (got < kAudioReadChunkFrames) break;
   }

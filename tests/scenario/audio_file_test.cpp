@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <numbers>
 #include <string>
 #include <vector>
@@ -106,6 +107,28 @@ TEST_F(AudioFile, FloatFullScaleIsFullScaleAndChannelsAreAveraged) {
   EXPECT_NEAR(audio::rms_dbfs(r.samples), audio::rms_dbfs(b.samples), 0.2);
 }
 
+TEST_F(AudioFile, NanAndInfinityInAFloatFileAreSilenceAndFullScale) {
+  // Found by fuzz_audio_file: a NaN sample was cast to int16 (undefined).
+  SF_INFO info{};
+  info.samplerate = 8000;
+  info.channels = 1;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+  SNDFILE* f = sf_open((dir_ / "nan.wav").c_str(), SFM_WRITE, &info);
+  ASSERT_NE(f, nullptr);
+  const float x[] = {0.5f, std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                     -std::numeric_limits<float>::infinity(), 2.0f, -0.25f};
+  sf_writef_float(f, x, 6);
+  sf_close(f);
+  const AudioBuffer b = read_audio_file(dir_ / "nan.wav");
+  ASSERT_EQ(b.samples.size(), 6u);
+  EXPECT_EQ(b.samples[0], 16384);
+  EXPECT_EQ(b.samples[1], 0);
+  EXPECT_EQ(b.samples[2], 32767);
+  EXPECT_EQ(b.samples[3], -32768);
+  EXPECT_EQ(b.samples[4], 32767);
+  EXPECT_EQ(b.samples[5], -8192);
+}
+
 TEST_F(AudioFile, AHeaderThatClaimsHoursAllocatesLittle) {
   // A 44-byte WAV whose data chunk claims 2 GiB of 16-bit stereo at 8 kHz
   // (37 hours) and holds nothing.
@@ -137,7 +160,7 @@ TEST_F(AudioFile, AHeaderThatClaimsHoursAllocatesLittle) {
     EXPECT_NE(std::string(e.what()).find("liar.wav"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("holds no audio"), std::string::npos) << e.what();
   }
-  // The chunk buffer (64 Ki frames x 2 channels) and a bounded reservation,
+  // The chunk buffer (4096 frames x 2 channels) and a bounded reservation,
   // never the 2 GiB the header claims.
   EXPECT_LE(test::thread_largest_allocation(), std::size_t{4} << 20);
 }

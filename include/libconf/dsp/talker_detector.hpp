@@ -127,6 +127,9 @@ class TalkerDetector {
   double modulation_db() const noexcept;
 
   TalkerDetectorConfig config_;
+  // The 4-step DC blocker (hot: read every frame, kept together).
+  std::array<float, 4> dc_pow_{};                 // R, R^2, R^3, R^4
+  std::array<std::array<float, 4>, 4> dc_col_{};  // columns of its lower-triangular matrix
   int frame_ms_ = 20;
   int start_frames_ = 2;
   int hangover_frames_ = 15;
@@ -150,7 +153,8 @@ class TalkerDetector {
   int digital_silence_run_ = 0;
   FloorTracker emphasised_;
   std::size_t emph_lag_ = 1;
-  std::array<std::int16_t, 6> emph_hist_{};  // the last emph_lag_ samples
+  static constexpr std::size_t kHistory = 8;        // samples kept from the previous frame (lag ≤ 6)
+  std::array<std::int16_t, kHistory> emph_hist_{};  // the previous frame's last samples
 
   // Modulation ring: levels of the last ~400 ms (kNoLevel when below min speech level).
   std::array<double, kMaxRingFrames> ring_{};

@@ -36,9 +36,9 @@ struct AudioFileInfo {
 
 /// Longest audio read_audio_file reads, seconds of audio at the file's own rate.
 inline constexpr double kMaxAudioFileSeconds = 4.0 * 3600.0;
-/// Frames read per libsndfile call (bounds the temporary buffer: 64 Ki frames
-/// of at most kMaxAudioChannels channels).
-inline constexpr std::int64_t kAudioReadChunkFrames = 65536;
+/// Frames read per libsndfile call (bounds the temporary buffer: 4096 frames
+/// of at most kMaxAudioChannels float channels, 1 MiB).
+inline constexpr std::int64_t kAudioReadChunkFrames = 4096;
 /// Most channels accepted in a file.
 inline constexpr int kMaxAudioChannels = 64;
 
