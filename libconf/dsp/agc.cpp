@@ -139,26 +139,39 @@ void Agc::process(std::span<std::int16_t> frame, const TalkerUpdate& u) noexcept
   // peaks of both neighbouring segments, linear in between (within the
   // first kAttackMs at an onset).
   const std::size_t n = segment_samples_;
+  // The frame's peak first (one vectorisable pass): when no segment can reach
+  // the ceiling, the per-segment caps are not needed, and at unity gain
+  // there is nothing to do at all (a quiet or silent leg between sentences).
   int frame_peak = 0;
-  for (std::size_t k = 0; k < segments_; ++k) {
-    const std::int16_t* x = frame.data() + k * n;
-    int peak = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const int v = x[i];
-      peak = std::max(peak, v < 0 ? -v : v);
-    }
-    frame_peak = std::max(frame_peak, peak);
-    limits_[k] = peak > 0 ? static_cast<float>(ceiling_ / peak) : std::numeric_limits<float>::max();
+  for (const std::int16_t v16 : frame) {
+    const int v = v16;
+    frame_peak = std::max(frame_peak, v < 0 ? -v : v);
   }
   const double g0 = applied_gain_;
-  const double g1 = db_to_lin(applied_db_);
-  const double min_limit = frame_peak > 0 ? ceiling_ / frame_peak : std::numeric_limits<double>::max();
-  limiting_ = min_limit < g1;
-  if (limiting_) {
-    gain_db_ = std::min(gain_db_, lin_to_db(min_limit));
-    applied_db_ = std::min(applied_db_, lin_to_db(min_limit));
+  double g1 = db_to_lin(applied_db_);
+  const bool may_cap = static_cast<double>(frame_peak) * std::max(g0, g1) > ceiling_;
+  limiting_ = false;
+  if (may_cap) {
+    for (std::size_t k = 0; k < segments_; ++k) {
+      const std::int16_t* x = frame.data() + k * n;
+      int peak = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const int v = x[i];
+        peak = std::max(peak, v < 0 ? -v : v);
+      }
+      limits_[k] = peak > 0 ? static_cast<float>(ceiling_ / peak) : std::numeric_limits<float>::max();
+    }
+    const double min_limit = ceiling_ / frame_peak;
+    limiting_ = min_limit < g1;
+    if (limiting_) {
+      gain_db_ = std::min(gain_db_, lin_to_db(min_limit));
+      applied_db_ = std::min(applied_db_, lin_to_db(min_limit));
+    }
+  } else {
+    if (g0 == 1.0 && g1 == 1.0) return;  // unity: nothing to do
+    std::fill(limits_.begin(), limits_.begin() + static_cast<std::ptrdiff_t>(segments_),
+              std::numeric_limits<float>::max());
   }
-  if (g0 == 1.0 && g1 == 1.0 && !limiting_ && min_limit >= 1.0) return;  // unity: nothing to do
   const std::size_t ramp = attack ? std::min<std::size_t>(segments_, kAttackMs) : segments_;
   auto boundary = [&](std::size_t j) {
     double b = j >= ramp ? g1 : g0 + (g1 - g0) * static_cast<double>(j) / static_cast<double>(ramp);
