@@ -316,9 +316,17 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   window.low_deviation = dl / (hop_phase_rad_[low]);
   window.high_deviation = dh / (hop_phase_rad_[high]);
   if (std::abs(dl) > max_dev_rad_[low] || std::abs(dh) > max_dev_rad_[high]) return 0;
+  // Dominance: when the raw runner-ups already stand 8 dB under the
+  // (untangled) tones, the pair's leakage cannot matter; otherwise the
+  // exact test, with the pair's leakage removed, decides. Either way the
+  // fit of the pair is made only when a later test needs it.
   verdict = DtmfVerdict::kNotDominant;
   PairFit fit;
-  if (!dominant(low, high, dl, dh, pl, ph, fit)) return 0;
+  bool fitted = false;
+  if (pl < kDominance * low_second || ph < kDominance * high_second) {
+    if (!dominant(low, high, dl, dh, pl, ph, fit)) return 0;
+    fitted = true;
+  }
   const char digit = kDtmfKeypad[low][high - 4];
   auto p2 = [](const C& c) { return c.re * c.re + c.im * c.im; };
   balanced = !(p2(pl_prev) < kBalance * p2(pl_cur) || p2(pl_cur) < kBalance * p2(pl_prev) ||
@@ -331,7 +339,13 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   window.comb_db = -200.0;
   if (balanced && digit != active_) {
     window.high_harmonic_db = second_harmonic_db(high, ph, window.high_deviation);
-    window.comb_db = comb_db(fit, pl + ph);
+    // The comb is judged from a run's second window on: a digit's first
+    // window may straddle its onset (see debounce()), and this halves the
+    // cost per digit.
+    if (run_digit_ == digit && run_hits_ >= 1) {
+      if (!fitted) fitted = fit_pair(low, high, dl, dh, fit);
+      window.comb_db = fitted ? comb_db(fit, pl + ph) : -200.0;
+    }
     if (window.high_harmonic_db > max_harmonic_db_) {
       verdict = DtmfVerdict::kHarmonic;
       balanced = false;
@@ -364,23 +378,13 @@ bool DtmfDetector::dominant(int low, int high, double low_dev_rad, double high_d
   // depending on the phases. So: fit both tones at their measured
   // frequencies to their two bins (a 2 x 2 complex system per half-block),
   // predict what they put into the other six bins, and judge the residual.
+  if (!fit_pair(low, high, low_dev_rad, high_dev_rad, fit)) return false;
   const double h = static_cast<double>(hop_);
-  fit.w_low = omega_[low] + low_dev_rad / h;
-  fit.w_high = omega_[high] + high_dev_rad / h;
   std::array<Cx, kFilters> kl{}, kh{};
   for (int k = 0; k < kFilters; ++k) {
+    if (k == low || k == high) continue;
     kl[k] = dirichlet(fit.w_low - omega_[k], h);
     kh[k] = dirichlet(fit.w_high - omega_[k], h);
-  }
-  const Cx det = kl[low] * kh[high] - kh[low] * kl[high];
-  if (std::norm(det) < 1e-12) return false;
-  const Cx inv = 1.0 / det;
-  for (int half = 0; half < 2; ++half) {
-    const auto& zr = half ? cur_re_ : prev_re_;
-    const auto& zi = half ? cur_im_ : prev_im_;
-    const Cx zl{zr[low], zi[low]}, zh{zr[high], zi[high]};
-    fit.low[half] = (zl * kh[high] - kh[low] * zh) * inv;
-    fit.high[half] = (kl[low] * zh - kl[high] * zl) * inv;
   }
   for (int k = 0; k < kFilters; ++k) {
     if (k == low || k == high) continue;
@@ -388,6 +392,27 @@ bool DtmfDetector::dominant(int low, int high, double low_dev_rad, double high_d
     const Cx r_cur = Cx{cur_re_[k], cur_im_[k]} - fit.low[1] * kl[k] - fit.high[1] * kh[k];
     const double residual = std::norm(r_prev + Cx{hop_re_[k], hop_im_[k]} * r_cur);
     if (residual * kDominance > (k < 4 ? low_power : high_power)) return false;
+  }
+  return true;
+}
+
+bool DtmfDetector::fit_pair(int low, int high, double low_dev_rad, double high_dev_rad, PairFit& fit) const noexcept {
+  // Both tones at their measured frequencies, fitted to their own two bins:
+  // Z_low = a_l D(w_l' - w_l) + a_h D(w_h' - w_l), and the same for Z_high.
+  const double h = static_cast<double>(hop_);
+  fit.w_low = omega_[low] + low_dev_rad / h;
+  fit.w_high = omega_[high] + high_dev_rad / h;
+  const Cx ll = dirichlet(fit.w_low - omega_[low], h), lh = dirichlet(fit.w_low - omega_[high], h);
+  const Cx hl = dirichlet(fit.w_high - omega_[low], h), hh = dirichlet(fit.w_high - omega_[high], h);
+  const Cx det = ll * hh - hl * lh;
+  if (std::norm(det) < 1e-12) return false;
+  const Cx inv = 1.0 / det;
+  for (int half = 0; half < 2; ++half) {
+    const auto& zr = half ? cur_re_ : prev_re_;
+    const auto& zi = half ? cur_im_ : prev_im_;
+    const Cx zl{zr[low], zi[low]}, zh{zr[high], zi[high]};
+    fit.low[half] = (zl * hh - hl * zh) * inv;
+    fit.high[half] = (ll * zh - lh * zl) * inv;
   }
   return true;
 }
@@ -428,26 +453,43 @@ double DtmfDetector::comb_db(const PairFit& fit, double pair_power) const noexce
   // removed) is compared with the pair's power. The worst f0 counts.
   const double h = static_cast<double>(hop_);
   const double fl = fit.w_low * rate_ / kTwoPi, fh = fit.w_high * rate_ / kTwoPi;
-  double worst = -200.0;
+  // The two f0s that fit the pair best (a voiced pair fits its f0 to the
+  // precision of the frequency estimate; a multiple of that f0 fits equally
+  // well and comes second, its teeth between the real ones).
+  struct Candidate {
+    int q = 0, p = 0;
+    double error = 1.0;
+  } best[2];
   for (int q = 2;; ++q) {
     const double f0 = fl / q;
     if (f0 < kCombMinF0Hz) break;
     if (f0 > kCombMaxF0Hz) continue;
     const int p = static_cast<int>(std::lround(fh / f0));
-    if (std::abs(p * f0 - fh) > kCombRatioTolerance * fh) continue;
+    const double error = std::abs(p * f0 - fh) / fh;
+    if (error > kCombRatioTolerance) continue;
+    if (error < best[0].error) {
+      best[1] = best[0];
+      best[0] = {q, p, error};
+    } else if (error < best[1].error) {
+      best[1] = {q, p, error};
+    }
+  }
+  double worst = -200.0;
+  for (const Candidate& c : best) {
+    if (c.q == 0) continue;
+    const int q = c.q, p = c.p;
+    const double f0 = fl / q;
     double loudest = 0.0;
     for (int n = std::max(1, q - kCombReach); n <= p + kCombReach; ++n) {
       const double f = n * f0;
       if (n == p || n == q || f < kCombBottomHz || f > kCombTopHz) continue;
       if (std::abs(f - fl) < kCombGuardHz || std::abs(f - fh) < kCombGuardHz) continue;
       const double w = kTwoPi * f / rate_;
-      Cx x = window_dft(w);
-      for (int half = 0; half < 2; ++half) {
-        const Cx turn = std::polar(1.0, -w * h * half);
-        x -= (fit.low[half] * dirichlet(fit.w_low - w, h) + std::conj(fit.low[half]) * dirichlet(-fit.w_low - w, h) +
-              fit.high[half] * dirichlet(fit.w_high - w, h) + std::conj(fit.high[half]) * dirichlet(-fit.w_high - w, h)) *
-             turn;
-      }
+      // The window's DFT at w minus what the fitted pair puts there (its
+      // images at -w are 26 dB or more under the threshold and are left).
+      const Cx dl = dirichlet(fit.w_low - w, h), dh = dirichlet(fit.w_high - w, h);
+      const Cx turn = std::polar(1.0, -w * h);
+      const Cx x = window_dft(w) - (fit.low[0] * dl + fit.high[0] * dh) - (fit.low[1] * dl + fit.high[1] * dh) * turn;
       loudest = std::max(loudest, std::norm(x));
     }
     if (loudest <= 0.0) continue;

@@ -120,9 +120,13 @@ TEST_P(DtmfDetectorRates, HarmonicCombRejectsAVoicedPair) {
   DtmfDetectorConfig on;
   on.sample_rate_hz = rate;
   DtmfDetector det(on);
-  (void)det.process(std::span(x).first(static_cast<std::size_t>(rate / 10)), ev);
-  EXPECT_EQ(det.last_window().candidate, '8');
-  EXPECT_GT(det.last_window().comb_db, on.max_comb_db);
+  double loudest_comb = -200.0;
+  for (std::size_t i = 0; i + det.hop_samples() <= x.size(); i += det.hop_samples()) {
+    (void)det.process(std::span(x).subspan(i, det.hop_samples()), ev);
+    loudest_comb = std::max(loudest_comb, det.last_window().comb_db);
+    if (i > static_cast<std::size_t>(rate / 20)) EXPECT_EQ(det.last_window().candidate, '8');
+  }
+  EXPECT_GT(loudest_comb, on.max_comb_db);
   EXPECT_EQ(det.active_digit(), 0);
 }
 

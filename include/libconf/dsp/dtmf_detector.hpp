@@ -160,6 +160,7 @@ class DtmfDetector {
   static constexpr double kCombGuardHz = 90.0;
   bool dominant(int low, int high, double low_dev_rad, double high_dev_rad, double low_power, double high_power,
                 PairFit& fit) const noexcept;
+  bool fit_pair(int low, int high, double low_dev_rad, double high_dev_rad, PairFit& fit) const noexcept;
   std::complex<double> window_dft(double w) const noexcept;
   double comb_db(const PairFit& fit, double pair_power) const noexcept;
   double second_harmonic_db(int high, double tone_power, double deviation) const noexcept;
