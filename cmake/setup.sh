@@ -12,13 +12,21 @@ packages=(
   libortp-dev libsndfile1-dev libsqlite3-dev libsodium-dev libbctoolbox-dev libpq-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libspandsp-dev sip-tester
-  espeak-ng sox
+  espeak-ng sox flite
   # a throw-away PostgreSQL server for the store tests and benchmarks
   postgresql
   # Python bindings
   python3 python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pytest
   python3-matplotlib python3-setuptools
 )
+
+# The long DTMF talk-off run (bench/dtmf/dtmf_talkoff) also uses festival's
+# voices and recorded music from game and sound-theme packages (~250 MB);
+# LIBCONF_TALKOFF_CORPUS=1 installs them too. Nothing in CI needs them.
+if [ "${LIBCONF_TALKOFF_CORPUS:-0}" = "1" ]; then
+  packages+=(festival festvox-kallpc16k festvox-us-slt-hts festvox-suopuhe-lj festvox-czech-dita festvox-italp16k
+             singularity-music hyperrogue-music drascula-music asc-music fb-music-high sound-theme-freedesktop)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

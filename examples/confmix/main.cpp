@@ -20,7 +20,7 @@ constexpr const char* kHelp = R"(confmix — render a conference scenario with t
 Usage:
   confmix SCENARIO.json [-o OUT_DIR] [--quiet]
   confmix --story STORY.json [-o OUT_DIR] [--quiet]
-  confmix --help
+  confmix --help | --version
 
 The scenario (JSON; schema in docs/scenario.md) lists rooms, participants with
 audio inputs (WAV or any format libsndfile reads), codecs, join/leave times and a
@@ -44,6 +44,7 @@ Options:
   -o, --out DIR   output folder (created if missing)
   -q, --quiet     no progress bar, no summary table
   -h, --help      this text
+  -V, --version   the libconf version confmix was built from
 
 Examples:
   confmix examples/confmix/demo/demo.json
@@ -71,6 +72,9 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "-h" || arg == "--help") {
       std::cout << kHelp;
+      return 0;
+    } else if (arg == "-V" || arg == "--version") {
+      std::cout << "confmix (libconf) " << LIBCONF_VERSION_STRING << '\n';
       return 0;
     } else if (arg == "-s" || arg == "--story") {
       story = true;
@@ -129,7 +133,7 @@ int main(int argc, char** argv) {
     }
     return 0;
   } catch (const libconf::Error& e) {
-    std::cerr << "confmix: " << e.what() << '\n';
+    std::cerr << "confmix: " << e.detail() << '\n';
     return 1;
   } catch (const std::exception& e) {
     std::cerr << "confmix: " << e.what() << '\n';

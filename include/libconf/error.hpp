@@ -56,6 +56,15 @@ class Error : public std::system_error {
  public:
   Error(errc code, const std::string& what) : std::system_error(make_error_code(code), what) {}
   errc code_enum() const noexcept { return static_cast<errc>(code().value()); }
+  /// The message without the ": <code's message>" that what() appends: for
+  /// wrapping one error into another without repeating "I/O error".
+  std::string detail() const {
+    std::string w = what();
+    const std::string suffix = ": " + code().message();
+    if (w.size() >= suffix.size() && w.compare(w.size() - suffix.size(), suffix.size(), suffix) == 0)
+      w.resize(w.size() - suffix.size());
+    return w;
+  }
 };
 
 /// A value of T or an error code. Cheap, no allocation, usable in the frame path.

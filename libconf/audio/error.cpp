@@ -10,8 +10,8 @@ class Category final : public std::error_category {
     switch (static_cast<errc>(value)) {
       case errc::ok: return "success";
       case errc::invalid_argument: return "invalid argument";
-      case errc::unsupported_sample_rate: return "unsupported sample rate (8, 16, 24, 32 or 48 kHz)";
-      case errc::unsupported_frame_size: return "unsupported frame size (10, 20, 40 or 60 ms)";
+      case errc::unsupported_sample_rate: return "unsupported sample rate";
+      case errc::unsupported_frame_size: return "unsupported frame size";
       case errc::buffer_too_small: return "output buffer too small";
       case errc::unknown_codec: return "unknown codec";
       case errc::codec_error: return "codec error";

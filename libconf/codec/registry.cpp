@@ -16,6 +16,15 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
          });
 }
 
+/// What the built-in codecs accept, for the message (a registered codec of
+/// another name says nothing).
+std::string accepted_rates(std::string_view name) {
+  if (iequals(name, "opus")) return " (opus runs at 8000, 16000, 24000 or 48000 Hz)";
+  if (iequals(name, "PCMU") || iequals(name, "PCMA")) return " (G.711 runs at 8000 Hz only)";
+  if (iequals(name, "L16")) return " (L16 runs at 8000, 16000, 24000, 32000 or 48000 Hz)";
+  return "";
+}
+
 std::string describe_failure(std::string_view name, errc code, const CodecParams& p,
                              const std::vector<std::string>& known) {
   const std::string codec = "codec '" + std::string(name) + "': ";
@@ -26,7 +35,7 @@ std::string describe_failure(std::string_view name, errc code, const CodecParams
       return "unknown codec '" + std::string(name) + "' (registered: " + list + ")";
     }
     case errc::unsupported_sample_rate:
-      return codec + "unsupported sample rate " + std::to_string(p.sample_rate_hz) + " Hz";
+      return codec + "unsupported sample rate " + std::to_string(p.sample_rate_hz) + " Hz" + accepted_rates(name);
     case errc::unsupported_frame_size:
       return codec + "unsupported ptime " + std::to_string(p.ptime_ms) + " ms";
     case errc::invalid_argument:

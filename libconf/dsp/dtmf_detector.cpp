@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <cstring>
 #include <numbers>
 #include <string>
@@ -53,6 +54,8 @@ DtmfDetector::DtmfDetector(const DtmfDetectorConfig& config) : rate_(config.samp
             " is outside 0.5..3.5");
   check(config.max_second_harmonic_db >= -40.0 && config.max_second_harmonic_db <= 0.0, errc::invalid_argument,
         "max_second_harmonic_db " + std::to_string(config.max_second_harmonic_db) + " is outside -40..0");
+  check(config.max_comb_db >= -40.0 && config.max_comb_db <= 0.0, errc::invalid_argument,
+        "max_comb_db " + std::to_string(config.max_comb_db) + " is outside -40..0");
   check(config.min_tone_energy_share >= 0.1 && config.min_tone_energy_share <= 1.0, errc::invalid_argument,
         "min_tone_energy_share " + std::to_string(config.min_tone_energy_share) + " is outside 0.1..1");
 
@@ -69,6 +72,7 @@ DtmfDetector::DtmfDetector(const DtmfDetectorConfig& config) : rate_(config.samp
       rot_re_[c][k] = static_cast<float>(std::cos(w * ((c + 1) * chain - 1.0)));
       rot_im_[c][k] = static_cast<float>(-std::sin(w * ((c + 1) * chain - 1.0)));
     }
+    omega_[k] = w;
     hop_re_[k] = std::cos(w * h);
     hop_im_[k] = -std::sin(w * h);
     hop_phase_[k] = std::remainder(w * h, kTwoPi);
@@ -91,10 +95,12 @@ DtmfDetector::DtmfDetector(const DtmfDetectorConfig& config) : rate_(config.samp
   const double w_len = 2.0 * h;
   const double r2 = db_to_power(config.min_tone_dbm0 + audio::kDbm0InDbfs);
   min_tone_power_ = r2 * w_len * w_len / 2.0;
+  quiet_energy_ = r2 * h * 0.01;  // a half-block's energy at 20 dB under one weakest tone
   normal_twist_ = db_to_power(config.max_normal_twist_db);
   reverse_twist_ = db_to_power(config.max_reverse_twist_db);
   share_ = config.min_tone_energy_share;
   max_harmonic_db_ = config.max_second_harmonic_db;
+  max_comb_db_ = config.max_comb_db;
   reset();
 }
 
@@ -108,6 +114,7 @@ void DtmfDetector::reset() noexcept {
   window_ = DtmfWindow{-1, -1, 0, false};
   run_digit_ = 0;
   run_hits_ = 0;
+  run_voiced_ = 0;
   run_begin_ = 0;
   active_ = 0;
   misses_ = 0;
@@ -153,6 +160,29 @@ void DtmfDetector::finish_half_block() noexcept {
     std::memcpy(&v, p, sizeof v);
     return v;
   };
+  // A half-block too quiet to hold any part of a pair (its mean power 20 dB
+  // under the weakest tone) skips the filters: its spectrum is taken as zero,
+  // which moves no window's verdict (its filter outputs would be at least
+  // 20 dB under every threshold). A silent or quiet leg costs only this sum.
+  {
+    V4 acc[2] = {};
+    for (std::size_t j = 0; j + 8 <= kChains * len; j += 8) {
+      const V4 a = load(block + j), b = load(block + j + 4);
+      acc[0] += a * a;
+      acc[1] += b * b;
+    }
+    const V4 t = acc[0] + acc[1];
+    const double energy = static_cast<double>(t[0]) + t[1] + t[2] + t[3];
+    double tail = 0.0;
+    for (std::size_t j = (kChains * len) / 8 * 8; j < kChains * len; ++j) tail += static_cast<double>(block[j]) * block[j];
+    if (energy + tail < quiet_energy_) {
+      cur_re_.fill(0.0);
+      cur_im_.fill(0.0);
+      cur_energy_ = energy + tail;
+      decide();
+      return;
+    }
+  }
   const V4 c_lo = load(coeff_.data()), c_hi = load(coeff_.data() + 4);
   V4 a_lo[kChains] = {}, a_hi[kChains] = {}, b_lo[kChains] = {}, b_hi[kChains] = {};
   float e[kChains] = {};
@@ -190,6 +220,10 @@ void DtmfDetector::finish_half_block() noexcept {
   }
   cur_energy_ = 0.0;
   for (int c = 0; c < kChains; ++c) cur_energy_ += static_cast<double>(e[c]);
+  decide();
+}
+
+void DtmfDetector::decide() noexcept {
   fill_ = 0;
   if (have_prev_) {
     bool balanced = false;
@@ -198,7 +232,7 @@ void DtmfDetector::finish_half_block() noexcept {
     window_.end_sample = position_;
     window_.candidate = digit;
     window_.hit = digit != 0 && balanced;
-    debounce(window_.hit ? digit : 0);
+    debounce(window_.hit ? digit : 0, window_.hit && window_.comb_db > max_comb_db_);
   }
   have_prev_ = true;
   cur_block_ = (cur_block_ + 1) % kHarmonicBlocks;
@@ -230,8 +264,11 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   // well under 1 dB, so these use 3 dB of slack and the exact tests follow.
   verdict = DtmfVerdict::kTooWeak;
   if (power[low] < 0.5 * min_tone_power_ || power[high] < 0.5 * min_tone_power_) return 0;
+  // The raw runner-up of a group also holds the pair's own leakage (up to
+  // -6.5 dB relative to the weaker tone at 10 dB twist), which the exact
+  // test below removes: here 6 dB of slack.
   verdict = DtmfVerdict::kNotDominant;
-  if (power[low] < kDominance * low_second || power[high] < kDominance * high_second) return 0;
+  if (4.0 * power[low] < kDominance * low_second || 4.0 * power[high] < kDominance * high_second) return 0;
   verdict = DtmfVerdict::kSpread;
   if (4.0 * (power[low] + power[high]) / (2.0 * static_cast<double>(hop_)) < share_ * (prev_energy_ + cur_energy_))
     return 0;
@@ -262,8 +299,6 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   if (pl < min_tone_power_ || ph < min_tone_power_) return 0;
   verdict = DtmfVerdict::kTwist;
   if (ph > pl * reverse_twist_ || pl > ph * normal_twist_) return 0;
-  verdict = DtmfVerdict::kNotDominant;
-  if (pl < kDominance * low_second || ph < kDominance * high_second) return 0;
   verdict = DtmfVerdict::kSpread;
   // Share of energy: a sine's |Z|^2 = r^2 W^2 / 2 and its energy is r^2 W.
   const double window_len = 2.0 * static_cast<double>(hop_);
@@ -281,6 +316,17 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   window.low_deviation = dl / (hop_phase_rad_[low]);
   window.high_deviation = dh / (hop_phase_rad_[high]);
   if (std::abs(dl) > max_dev_rad_[low] || std::abs(dh) > max_dev_rad_[high]) return 0;
+  // Dominance: when the raw runner-ups already stand 8 dB under the
+  // (untangled) tones, the pair's leakage cannot matter; otherwise the
+  // exact test, with the pair's leakage removed, decides. Either way the
+  // fit of the pair is made only when a later test needs it.
+  verdict = DtmfVerdict::kNotDominant;
+  PairFit fit;
+  bool fitted = false;
+  if (pl < kDominance * low_second || ph < kDominance * high_second) {
+    if (!dominant(low, high, dl, dh, pl, ph, fit)) return 0;
+    fitted = true;
+  }
   const char digit = kDtmfKeypad[low][high - 4];
   auto p2 = [](const C& c) { return c.re * c.re + c.im * c.im; };
   balanced = !(p2(pl_prev) < kBalance * p2(pl_cur) || p2(pl_cur) < kBalance * p2(pl_prev) ||
@@ -290,8 +336,16 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   // (a few per digit), so its cost does not show per frame. A window that
   // fails it still names its candidate (DtmfGuard mutes it) but is no hit.
   window.high_harmonic_db = -200.0;
+  window.comb_db = -200.0;
   if (balanced && digit != active_) {
     window.high_harmonic_db = second_harmonic_db(high, ph, window.high_deviation);
+    // The comb is judged from a run's second window on: a digit's first
+    // window may straddle its onset (see debounce()), and this halves the
+    // cost per digit.
+    if (run_digit_ == digit && run_hits_ >= 1) {
+      if (!fitted) fitted = fit_pair(low, high, dl, dh, fit);
+      window.comb_db = fitted ? comb_db(fit, pl + ph) : -200.0;
+    }
     if (window.high_harmonic_db > max_harmonic_db_) {
       verdict = DtmfVerdict::kHarmonic;
       balanced = false;
@@ -300,6 +354,148 @@ char DtmfDetector::judge(bool& balanced, DtmfWindow& window) const noexcept {
   }
   verdict = DtmfVerdict::kPair;
   return digit;
+}
+
+namespace {
+using Cx = std::complex<double>;
+/// D(d) = sum_{m<n} e^{jdm}: what a complex tone d rad/sample off a bin puts
+/// into that bin over n samples, relative to its own amplitude.
+Cx dirichlet(double d, double n) {
+  const double s = std::sin(d / 2.0);
+  const double mag = std::abs(s) < 1e-12 ? n : std::sin(n * d / 2.0) / s;
+  return std::polar(mag, d * (n - 1.0) / 2.0);
+}
+}  // namespace
+
+bool DtmfDetector::dominant(int low, int high, double low_dev_rad, double high_dev_rad, double low_power,
+                            double high_power, PairFit& fit) const noexcept {
+  // Each tone must stand kDominance above every other frequency of its group
+  // once the pair's own leakage is taken out. Over a half-block of H samples
+  // a tone a e^{jwm} shows at bin k as a D(w - w_k), D(d) = sum_{m<H} e^{jdm};
+  // a strong low tone leaks up to -16 dB into the high group's bins, and with
+  // the weak tone's own leakage into its neighbour (-14 dB over the window)
+  // it can come within 8 dB of a weak tone at 7-10 dB normal twist,
+  // depending on the phases. So: fit both tones at their measured
+  // frequencies to their two bins (a 2 x 2 complex system per half-block),
+  // predict what they put into the other six bins, and judge the residual.
+  if (!fit_pair(low, high, low_dev_rad, high_dev_rad, fit)) return false;
+  const double h = static_cast<double>(hop_);
+  std::array<Cx, kFilters> kl{}, kh{};
+  for (int k = 0; k < kFilters; ++k) {
+    if (k == low || k == high) continue;
+    kl[k] = dirichlet(fit.w_low - omega_[k], h);
+    kh[k] = dirichlet(fit.w_high - omega_[k], h);
+  }
+  for (int k = 0; k < kFilters; ++k) {
+    if (k == low || k == high) continue;
+    const Cx r_prev = Cx{prev_re_[k], prev_im_[k]} - fit.low[0] * kl[k] - fit.high[0] * kh[k];
+    const Cx r_cur = Cx{cur_re_[k], cur_im_[k]} - fit.low[1] * kl[k] - fit.high[1] * kh[k];
+    const double residual = std::norm(r_prev + Cx{hop_re_[k], hop_im_[k]} * r_cur);
+    if (residual * kDominance > (k < 4 ? low_power : high_power)) return false;
+  }
+  return true;
+}
+
+bool DtmfDetector::fit_pair(int low, int high, double low_dev_rad, double high_dev_rad, PairFit& fit) const noexcept {
+  // Both tones at their measured frequencies, fitted to their own two bins:
+  // Z_low = a_l D(w_l' - w_l) + a_h D(w_h' - w_l), and the same for Z_high.
+  const double h = static_cast<double>(hop_);
+  fit.w_low = omega_[low] + low_dev_rad / h;
+  fit.w_high = omega_[high] + high_dev_rad / h;
+  const Cx ll = dirichlet(fit.w_low - omega_[low], h), lh = dirichlet(fit.w_low - omega_[high], h);
+  const Cx hl = dirichlet(fit.w_high - omega_[low], h), hh = dirichlet(fit.w_high - omega_[high], h);
+  const Cx det = ll * hh - hl * lh;
+  if (std::norm(det) < 1e-12) return false;
+  const Cx inv = 1.0 / det;
+  for (int half = 0; half < 2; ++half) {
+    const auto& zr = half ? cur_re_ : prev_re_;
+    const auto& zi = half ? cur_im_ : prev_im_;
+    const Cx zl{zr[low], zi[low]}, zh{zr[high], zi[high]};
+    fit.low[half] = (zl * hh - hl * zh) * inv;
+    fit.high[half] = (ll * zh - lh * zl) * inv;
+  }
+  return true;
+}
+
+Cx DtmfDetector::window_dft(double w) const noexcept {
+  // sum_{m<2H} x(m) e^{-jwm} over the window, as four Goertzel chains side
+  // by side: each half-block's two halves of len samples, the layout of the
+  // hot loop (chain s starts at o_s = 0, len, H, H + len).
+  typedef float V4 __attribute__((vector_size(16)));
+  const std::size_t len = (hop_ + 1) / 2;
+  const float* old_block = blocks_.data() + ((cur_block_ + 1) % kHarmonicBlocks) * kBlockStride;
+  const float* new_block = blocks_.data() + cur_block_ * kBlockStride;
+  const float c = static_cast<float>(2.0 * std::cos(w));
+  V4 a = {}, b = {};
+  for (std::size_t j = 0; j < len; ++j) {
+    const V4 x = {old_block[j], old_block[len + j], new_block[j], new_block[len + j]};
+    const V4 s0 = x - b + c * a;
+    b = a;
+    a = s0;
+  }
+  // y_s = s1 - e^{-jw} s2 = e^{jw(len-1)} sum_m x_s(m) e^{-jwm}.
+  const Cx e_minus{std::cos(w), -std::sin(w)};
+  Cx z{};
+  const double offsets[4] = {0.0, static_cast<double>(len), static_cast<double>(hop_),
+                             static_cast<double>(hop_ + len)};
+  for (int s = 0; s < 4; ++s) z += (Cx{a[s], 0.0} - e_minus * static_cast<double>(b[s])) * std::polar(1.0, -w * offsets[s]);
+  return z * std::polar(1.0, -w * static_cast<double>(len - 1));
+}
+
+double DtmfDetector::comb_db(const PairFit& fit, double pair_power) const noexcept {
+  // Voiced speech (and many instruments) is a comb of harmonics of one f0;
+  // two of its harmonics can pass as a DTMF pair (e.g. the 5th and 8th of a
+  // 167 Hz vowel as 852 + 1336 Hz), and then the other teeth of the comb
+  // are there too, while a DTMF pair has nothing at the multiples of any
+  // common sub-harmonic. For every f0 = f_low / q in the voice and
+  // instrument range whose multiple p f0 matches f_high, the mean power at
+  // the other harmonics from 250 Hz to 3.4 kHz (the pair's own leakage
+  // removed) is compared with the pair's power. The worst f0 counts.
+  const double h = static_cast<double>(hop_);
+  const double fl = fit.w_low * rate_ / kTwoPi, fh = fit.w_high * rate_ / kTwoPi;
+  // The two f0s that fit the pair best (a voiced pair fits its f0 to the
+  // precision of the frequency estimate; a multiple of that f0 fits equally
+  // well and comes second, its teeth between the real ones).
+  struct Candidate {
+    int q = 0, p = 0;
+    double error = 1.0;
+  } best[2];
+  for (int q = 2;; ++q) {
+    const double f0 = fl / q;
+    if (f0 < kCombMinF0Hz) break;
+    if (f0 > kCombMaxF0Hz) continue;
+    const int p = static_cast<int>(std::lround(fh / f0));
+    const double error = std::abs(p * f0 - fh) / fh;
+    if (error > kCombRatioTolerance) continue;
+    if (error < best[0].error) {
+      best[1] = best[0];
+      best[0] = {q, p, error};
+    } else if (error < best[1].error) {
+      best[1] = {q, p, error};
+    }
+  }
+  double worst = -200.0;
+  for (const Candidate& c : best) {
+    if (c.q == 0) continue;
+    const int q = c.q, p = c.p;
+    const double f0 = fl / q;
+    double loudest = 0.0;
+    for (int n = std::max(1, q - kCombReach); n <= p + kCombReach; ++n) {
+      const double f = n * f0;
+      if (n == p || n == q || f < kCombBottomHz || f > kCombTopHz) continue;
+      if (std::abs(f - fl) < kCombGuardHz || std::abs(f - fh) < kCombGuardHz) continue;
+      const double w = kTwoPi * f / rate_;
+      // The window's DFT at w minus what the fitted pair puts there (its
+      // images at -w are 26 dB or more under the threshold and are left).
+      const Cx dl = dirichlet(fit.w_low - w, h), dh = dirichlet(fit.w_high - w, h);
+      const Cx turn = std::polar(1.0, -w * h);
+      const Cx x = window_dft(w) - (fit.low[0] * dl + fit.high[0] * dh) - (fit.low[1] * dl + fit.high[1] * dh) * turn;
+      loudest = std::max(loudest, std::norm(x));
+    }
+    if (loudest <= 0.0) continue;
+    worst = std::max(worst, 10.0 * std::log10(loudest / std::max(pair_power, 1e-30)));
+  }
+  return worst;
 }
 
 double DtmfDetector::second_harmonic_db(int high, double tone_power, double deviation) const noexcept {
@@ -345,19 +541,30 @@ double DtmfDetector::second_harmonic_db(int high, double tone_power, double devi
   return 10.0 * std::log10(std::max(z.re * z.re + z.im * z.im, 1e-30) / std::max(tone, 1e-30));
 }
 
-void DtmfDetector::debounce(char hit) noexcept {
-  // Track a run of hits of a digit other than the one held down.
+void DtmfDetector::debounce(char hit, bool voiced) noexcept {
+  // Track a run of hits of a digit other than the one held down. A run with
+  // two windows that show a harmonic comb is speech, not a digit: it ends
+  // there (a digit's first window may straddle its onset, where the fit of a
+  // steady pair leaves a comb-like residual, so one is forgiven).
   if (hit != 0 && hit != active_) {
     if (hit == run_digit_) {
       ++run_hits_;
+      run_voiced_ += voiced ? 1 : 0;
     } else {
       run_digit_ = hit;
       run_hits_ = 1;
+      run_voiced_ = voiced ? 1 : 0;
       run_begin_ = window_.begin_sample;
+    }
+    if (run_voiced_ >= kVoicedWindowsPerRun) {
+      run_digit_ = 0;
+      run_hits_ = 0;
+      run_voiced_ = 0;
     }
   } else {
     run_digit_ = 0;
     run_hits_ = 0;
+    run_voiced_ = 0;
   }
   if (active_ != 0) {
     if (hit == active_) {

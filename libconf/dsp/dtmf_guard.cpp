@@ -87,11 +87,14 @@ std::size_t DtmfGuard::process(std::span<const std::int16_t> in, std::span<std::
     written += detector_->process(in.subspan(i, n), events.subspan(written));
     if (detector_->samples_to_next_decision() == detector_->hop_samples()) note_window();
     if (r_size_ == 0 && gain_ >= 1.0) {
-      // Nothing to replace in this stretch: a plain delay line.
-      for (std::size_t j = 0; j < n; ++j) {
-        out[i + j] = delay_[write_];
-        delay_[write_] = in[i + j];
-        write_ = write_ + 1 == lookahead_ ? 0 : write_ + 1;
+      // Nothing to replace in this stretch: a plain delay line, copied in
+      // at most two contiguous pieces of the ring each way.
+      for (std::size_t done = 0; done < n;) {
+        const std::size_t m = std::min(n - done, lookahead_ - write_);
+        std::copy_n(delay_.get() + write_, m, out.data() + i + done);
+        std::copy_n(in.data() + i + done, m, delay_.get() + write_);
+        write_ = write_ + m == lookahead_ ? 0 : write_ + m;
+        done += m;
       }
       in_position_ += static_cast<std::int64_t>(n);
       i += n;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numbers>
 #include <string>
@@ -72,6 +73,12 @@ TalkerDetector::TalkerDetector(const TalkerDetectorConfig& config) : config_(con
   silence_frames_for_floor_ = frames_for(kDigitalSilenceForFloorMs);
   ring_len_ = std::min<std::size_t>(kMaxRingFrames, static_cast<std::size_t>(frames_for(kModulationWindowMs)));
   dc_coeff_ = 1.0 - 2.0 * std::numbers::pi * kDcCornerHz / config.sample_rate_hz;
+  emph_lag_ = static_cast<std::size_t>(config.sample_rate_hz / 8000);
+  for (int i = 0; i < 4; ++i) dc_pow_[static_cast<std::size_t>(i)] = static_cast<float>(std::pow(dc_coeff_, i + 1));
+  for (int j = 0; j < 4; ++j)
+    for (int i = 0; i < 4; ++i)
+      dc_col_[static_cast<std::size_t>(j)][static_cast<std::size_t>(i)] =
+          i < j ? 0.0f : static_cast<float>(std::pow(dc_coeff_, i - j));
   level_alpha_ = 1.0 - std::exp(-static_cast<double>(frame_ms_) / config.level_time_constant_ms);
   reset();
 }
@@ -85,6 +92,8 @@ void TalkerDetector::reset() noexcept {
   sub_count_ = 0;
   sub_min_ = sub_max_ = 0.0;
   digital_silence_run_ = 0;
+  emphasised_.reset();
+  emph_hist_.fill(0);
   ring_.fill(kNoLevel);
   ring_pos_ = 0;
   talking_ = false;
@@ -98,6 +107,37 @@ float TalkerDetector::level_dbfs() const noexcept {
 }
 
 float TalkerDetector::noise_floor_dbfs() const noexcept { return static_cast<float>(floor_db_); }
+
+void TalkerDetector::FloorTracker::reset() noexcept {
+  known = false;
+  floor_db = kSilenceDb;
+  minima.fill(kSilenceDb);
+  index = 0;
+  count = 0;
+  sub_min = sub_max = 0.0;
+}
+
+void TalkerDetector::FloorTracker::observe(double level_db, int sub_window_frames) noexcept {
+  // The same minimum statistics as observe_floor(), for the emphasised level.
+  if (!known) {
+    known = true;
+    floor_db = level_db;
+    minima.fill(level_db);
+  }
+  sub_min = count == 0 ? level_db : std::min(sub_min, level_db);
+  sub_max = count == 0 ? level_db : std::max(sub_max, level_db);
+  ++count;
+  floor_db = std::min(floor_db, level_db);
+  if (count < sub_window_frames) return;
+  if (sub_max - sub_min <= kStationarySpreadDb) {
+    minima.fill(sub_min);
+  } else {
+    minima[index] = sub_min;
+    index = (index + 1) % kSubWindows;
+  }
+  floor_db = *std::min_element(minima.begin(), minima.end());
+  count = 0;
+}
 
 void TalkerDetector::observe_floor(double level_db) noexcept {
   if (!floor_known_) {
@@ -151,20 +191,59 @@ TalkerUpdate TalkerDetector::process(std::span<const std::int16_t> frame) noexce
     return u;
   }
 
-  // Level after the DC blocker y[n] = x[n] - x[n-1] + R·y[n-1].
-  double x1 = dc_x1_;
-  double y1 = dc_y1_;
-  double sum = 0.0;
-  int raw_peak = 0;
-  const double r = dc_coeff_;
-  for (std::int16_t s : frame) {
-    raw_peak = std::max(raw_peak, std::abs(static_cast<int>(s)));
-    const double x = s;
-    const double y = x - x1 + r * y1;
-    x1 = x;
-    y1 = y;
-    sum += y * y;
+  // One pass, four samples at a time, in float vectors:
+  // - the DC blocker y[n] = d[n] + R y[n-1], d[n] = x[n] - x[n-1], as
+  //   [y0..y3] = [R, R^2, R^3, R^4] y[-1] + L [d0..d3] with L lower
+  //   triangular in powers of R, so the recursion advances four samples per
+  //   step instead of one (the frame is a multiple of 4 samples: 10 ms at
+  //   8 kHz is 80);
+  // - the emphasised difference x[n] - x[n - L];
+  // - the raw peak.
+  typedef float V4 __attribute__((vector_size(16)));
+  typedef std::int32_t I4 __attribute__((vector_size(16)));
+  typedef std::int16_t S4 __attribute__((vector_size(8)));
+  const std::size_t n = frame.size();
+  const auto lag = static_cast<std::ptrdiff_t>(emph_lag_);
+  const std::int16_t* const x16 = frame.data();
+  // Four samples from k on (k may reach back into the previous frame's tail).
+  auto four = [&](std::ptrdiff_t k) {
+    S4 s4;
+    if (k >= 0) {
+      std::memcpy(&s4, x16 + k, sizeof s4);
+    } else {
+      for (std::ptrdiff_t j = 0; j < 4; ++j)
+        s4[j] = k + j >= 0 ? x16[k + j] : emph_hist_[static_cast<std::size_t>(static_cast<std::ptrdiff_t>(kHistory) + k + j)];
+    }
+    return __builtin_convertvector(__builtin_convertvector(s4, I4), V4);
+  };
+  auto load = [](const float* p) {
+    V4 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  };
+  const V4 pw = load(dc_pow_.data());
+  const V4 c0 = load(dc_col_[0].data()), c1 = load(dc_col_[1].data()), c2 = load(dc_col_[2].data()),
+           c3 = load(dc_col_[3].data());
+  V4 acc = {}, acc_e = {}, peak = {};
+  float y_last = static_cast<float>(dc_y1_);
+  for (std::size_t i = 0; i < n; i += 4) {
+    const auto k = static_cast<std::ptrdiff_t>(i);
+    const V4 x = four(k);
+    const V4 d = x - four(k - 1);
+    const V4 e = x - four(k - lag);
+    acc_e += e * e;
+    const V4 ax = x < 0 ? -x : x;
+    peak = ax > peak ? ax : peak;
+    const V4 y = pw * y_last + c0 * d[0] + c1 * d[1] + c2 * d[2] + c3 * d[3];
+    acc += y * y;
+    y_last = y[3];
   }
+  for (std::size_t i = 0; i < kHistory; ++i) emph_hist_[i] = frame[n - kHistory + i];
+  const int raw_peak = static_cast<int>(std::max(std::max(peak[0], peak[1]), std::max(peak[2], peak[3])));
+  const double sum = static_cast<double>(acc[0]) + acc[1] + acc[2] + acc[3];
+  const double diff_sum = static_cast<double>(acc_e[0]) + acc_e[1] + acc_e[2] + acc_e[3];
+  double y1 = y_last;
+  const double x1 = frame[n - 1];
   if (std::abs(y1) < 1e-9) y1 = 0.0;  // keep denormals out of the recursion
   dc_x1_ = x1;
   dc_y1_ = y1;
@@ -179,11 +258,17 @@ TalkerUpdate TalkerDetector::process(std::span<const std::int16_t> frame) noexce
   const bool clear = floor_known_ && loud_enough && level >= floor_db_ + config_.start_margin_db;
   u.noise_floor_dbfs = floor_known_ ? static_cast<float>(floor_db_) : static_cast<float>(kSilenceDb);
 
+  const double emphasised = power_to_db(0.5 * diff_sum / static_cast<double>(frame.size()) / (32768.0 * 32768.0));
+  u.emphasised_snr_db = emphasised_.known ? static_cast<float>(emphasised - emphasised_.floor_db) : 0.f;
   if (digital_silence) {
-    if (++digital_silence_run_ >= silence_frames_for_floor_) observe_floor(kDigitalSilenceDbfs);
+    if (++digital_silence_run_ >= silence_frames_for_floor_) {
+      observe_floor(kDigitalSilenceDbfs);
+      emphasised_.observe(kDigitalSilenceDbfs, sub_window_frames_);
+    }
   } else {
     digital_silence_run_ = 0;
     observe_floor(level);
+    emphasised_.observe(emphasised, sub_window_frames_);
   }
 
   ring_[ring_pos_] = loud_enough ? level : kNoLevel;

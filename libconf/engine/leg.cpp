@@ -14,12 +14,17 @@ bool CodecKey::operator==(const CodecKey& o) const noexcept {
 
 namespace {
 
-jitter::JitterConfig jitter_config(const LegConfig& c, int rtp_clock_hz, std::uint32_t rtp_frame) {
+// Slots must hold the codec's largest payload: L16 at 48 kHz is 1920 bytes a
+// 20 ms frame, and a 1500-byte slot dropped every packet as oversized (the
+// leg decoded nothing and never talked).
+jitter::JitterConfig jitter_config(const LegConfig& c, int rtp_clock_hz, std::uint32_t rtp_frame,
+                                   std::size_t max_payload_bytes) {
   jitter::JitterConfig j;
   j.clock_rate_hz = rtp_clock_hz;
   j.frame_duration_ts = rtp_frame;
   j.min_delay_ms = c.jitter_min_delay_ms;
   j.max_delay_ms = c.jitter_max_delay_ms;
+  j.max_payload_bytes = std::max(j.max_payload_bytes, max_payload_bytes);
   return j;
 }
 
@@ -41,6 +46,10 @@ dsp::TalkerDetectorConfig talker_config(int rate, std::size_t frame) {
 
 bool guard_supports(int rate) { return rate == 8000 || rate == 16000 || rate == 48000; }
 
+/// Rank of a leg with LegProcessing::always_talking: like a room-wide prompt,
+/// it wins a talker slot.
+constexpr float kAlwaysTalkingLevelDbfs = 100.0f;
+
 }  // namespace
 
 Leg::Leg(LegId id, LegConfig config, std::unique_ptr<codec::Codec> decoder, std::unique_ptr<codec::Codec> encoder,
@@ -53,7 +62,8 @@ Leg::Leg(LegId id, LegConfig config, std::unique_ptr<codec::Codec> decoder, std:
       encoder_(std::move(encoder)),
       parts_(std::move(parts)),
       jitter_(jitter_config(config, decoder_->rtp_clock_rate_hz(),
-                            static_cast<std::uint32_t>(decoder_->rtp_clock_rate_hz() / 1000 * ptime_ms))),
+                            static_cast<std::uint32_t>(decoder_->rtp_clock_rate_hz() / 1000 * ptime_ms),
+                            decoder_->max_payload_bytes())),
       agc_(agc_config(config, decoder_->sample_rate_hz(),
                       audio::samples_per_frame(decoder_->sample_rate_hz(), ptime_ms))),
       talker_(talker_config(decoder_->sample_rate_hz(), audio::samples_per_frame(decoder_->sample_rate_hz(), ptime_ms))),
@@ -143,10 +153,19 @@ void Leg::receive(std::int64_t now_us, RoomId room, std::span<std::int16_t> room
     clean = out;
   }
 
-  if (processing_.agc) agc_.process(clean);
-  if (processing_.talker_detection) {
-    const dsp::TalkerUpdate u = talker_.process(clean);
-    const bool now_talking = u.talking && !mix_.muted && !mix_.listen_only;
+  // One level analysis, of the input before the gain, serves both the AGC
+  // and talker detection.
+  dsp::TalkerUpdate u{};
+  if (processing_.agc || processing_.talker_detection) u = talker_.process(clean);
+  if (processing_.agc) agc_.process(clean, u);
+  bool now_talking = !mix_.muted && !mix_.listen_only;
+  if (processing_.always_talking) {
+    stats_.level_dbfs = kAlwaysTalkingLevelDbfs;
+  } else if (processing_.talker_detection) {
+    now_talking = now_talking && u.talking;
+    stats_.level_dbfs = u.talking && processing_.agc ? u.level_dbfs + static_cast<float>(agc_.gain_db()) : u.level_dbfs;
+  }
+  if (processing_.always_talking || processing_.talker_detection) {
     if (now_talking != talking_) {
       Event e;
       e.kind = now_talking ? EventKind::talking_started : EventKind::talking_stopped;
@@ -154,12 +173,9 @@ void Leg::receive(std::int64_t now_us, RoomId room, std::span<std::int16_t> room
       e.leg = id_;
       e.time_us = now_us;
       events.emit(e);
-      talking_ = now_talking;
     }
-    stats_.level_dbfs = u.level_dbfs;
-  } else {
-    talking_ = !mix_.muted && !mix_.listen_only;
   }
+  talking_ = now_talking;
   (void)parts_.to_room.process(clean, room_frame);
 }
 

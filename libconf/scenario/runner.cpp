@@ -14,6 +14,7 @@
 #include "libconf/engine/engine.hpp"
 #include "libconf/scenario/audio_file.hpp"
 #include "libconf/scenario/file_transport.hpp"
+#include "libconf/scenario/json_text.hpp"
 
 namespace libconf::scenario {
 
@@ -64,7 +65,7 @@ class Writer {
   explicit Writer(const std::filesystem::path& path) : out_(path, std::ios::binary | std::ios::trunc) {
     if (!out_) throw Error(errc::io_error, path.string() + ": cannot write");
   }
-  void line(const json::object& o) { out_ << json::serialize(o) << '\n'; }
+  void line(const json::object& o) { out_ << detail::to_json_text(o) << '\n'; }
   void flush() { out_.flush(); }
 
  private:
@@ -114,7 +115,7 @@ RunResult run_scenario(const Scenario& sc, const std::filesystem::path& out_dir,
       try {
         p.input = read_audio_file(p.spec->input, p.codec_rate).samples;
       } catch (const Error& e) {
-        throw Error(e.code_enum(), sc.source + ": participants '" + p.spec->name + "': " + e.what());
+        throw Error(e.code_enum(), sc.source + ": participants '" + p.spec->name + "': " + e.detail());
       }
       if (p.spec->input_gain_db != 0.0) {
         const double g = audio::db_to_gain(p.spec->input_gain_db);
@@ -184,6 +185,7 @@ RunResult run_scenario(const Scenario& sc, const std::filesystem::path& out_dir,
         lc.codec_params.dtx = p.spec->dtx;
         lc.mix = p.mix;
         lc.processing.agc = p.spec->agc;
+        lc.processing.always_talking = p.spec->always_talking;
         codec::CodecParams params = lc.codec_params;
         params.sample_rate_hz = p.codec_rate;
         params.ptime_ms = sc.ptime_ms;
@@ -370,7 +372,7 @@ RunResult run_scenario(const Scenario& sc, const std::filesystem::path& out_dir,
   {
     std::ofstream out(out_dir / "summary.json", std::ios::binary | std::ios::trunc);
     if (!out) throw Error(errc::io_error, (out_dir / "summary.json").string() + ": cannot write");
-    out << json::serialize(summary) << '\n';
+    out << detail::to_json_text(summary) << '\n';
   }
   result.duration_s = to_s(end_us);
   result.ticks = ticks;

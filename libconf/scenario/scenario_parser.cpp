@@ -9,7 +9,10 @@
 
 #include "libconf/audio/format.hpp"
 #include "libconf/codec/registry.hpp"
+#include "libconf/engine/engine.hpp"
 #include "libconf/error.hpp"
+#include "libconf/ivr/json_config.hpp"
+#include "libconf/scenario/audio_file.hpp"
 #include "libconf/scenario/scenario.hpp"
 
 namespace libconf::scenario {
@@ -19,6 +22,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr double kMaxScenarioSeconds = 24 * 3600.0;
+constexpr std::size_t kMaxParticipants = 10000;
 
 // Reads one JSON object field by field, naming the path in every error.
 class Reader {
@@ -117,6 +121,28 @@ const json::array& array_field(const json::object& root, std::string_view key, c
   return v->as_array();
 }
 
+// The run holds every participant's input and what it hears, 16-bit at its
+// codec rate, for the whole run: fail now, naming the figures, rather than
+// after gigabytes were allocated. The run's length is what the runner will
+// use: duration_s, or the last join, leave, input end or action.
+void check_budget(const Scenario& s, const std::vector<double>& input_seconds) {
+  double end_s = 1.0;
+  for (std::size_t i = 0; i < s.participants.size(); ++i) {
+    const ParticipantSpec& p = s.participants[i];
+    end_s = std::max({end_s, p.join_s + 1.0, p.leave_s.value_or(p.input_start_s + input_seconds[i] + 0.5)});
+  }
+  for (const Action& a : s.timeline) end_s = std::max(end_s, a.at_s + 1.0);
+  if (s.duration_s > 0) end_s = s.duration_s;
+  std::uint64_t bytes = 0;
+  for (const ParticipantSpec& p : s.participants) {
+    const int rate = engine::natural_codec_rate(p.codec, p.codec_rate_hz, s.room(p.room)->sample_rate_hz);
+    bytes += 2 * sizeof(std::int16_t) * static_cast<std::uint64_t>(std::ceil(end_s * rate));
+  }
+  check_audio_budget(bytes, s.source,
+                     std::to_string(s.participants.size()) + " participants x " +
+                         std::to_string(static_cast<long long>(std::ceil(end_s))) + " s");
+}
+
 }  // namespace
 
 const char* to_string(ActionKind kind) noexcept {
@@ -161,11 +187,8 @@ Scenario load_scenario(const std::filesystem::path& path) {
 }
 
 Scenario parse_scenario(std::string_view text, std::string source, std::filesystem::path base_dir) {
-  boost::system::error_code ec;
-  json::parse_options opts;
-  opts.max_depth = 32;
-  json::value root = json::parse(text, ec, {}, opts);
-  if (ec) throw Error(errc::parse_error, source + ": not valid JSON: " + ec.message());
+  // Syntax errors name line and column; a repeated key is an error too.
+  const json::value root = ivr::detail::ConfigReader(source).parse(text);
   Scenario s;
   s.source = source;
   s.base_dir = std::move(base_dir);
@@ -202,12 +225,17 @@ Scenario parse_scenario(std::string_view text, std::string source, std::filesyst
 
   const codec::CodecRegistry codecs = codec::CodecRegistry::with_builtin_codecs();
   const auto& parts = array_field(obj, "participants", s.source);
+  if (parts.size() > kMaxParticipants)
+    top.fail("participants", "has " + std::to_string(parts.size()) + " entries, more than " +
+                                 std::to_string(kMaxParticipants));
+  std::vector<double> input_seconds;
   if (parts.empty()) top.fail("participants", "must list at least one participant");
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string path = "participants[" + std::to_string(i) + "]";
     Reader r(parts[i], path, s.source);
     r.allow({"name", "room", "input", "input_start_s", "input_gain_db", "codec", "codec_rate_hz", "bitrate_bps", "fec",
-             "dtx", "join_s", "leave_s", "talk_gain_db", "listen_gain_db", "agc", "muted", "deaf", "listen_only"});
+             "dtx", "join_s", "leave_s", "talk_gain_db", "listen_gain_db", "agc", "always_talking", "muted", "deaf",
+             "listen_only"});
     ParticipantSpec p;
     p.name = r.string("name");
     if (p.name.empty() || p.name.size() > 64 ||
@@ -216,10 +244,16 @@ Scenario parse_scenario(std::string_view text, std::string source, std::filesyst
     if (s.participant(p.name)) r.fail(r.field("name"), "participant '" + p.name + "' is defined twice");
     p.room = r.string("room", s.rooms.front().name);
     if (!s.room(p.room)) r.fail(r.field("room"), "no room named '" + p.room + "'");
+    double input_s = 0.0;
     if (r.has("input")) {
       p.input = r.string("input");
       if (p.input.is_relative()) p.input = s.base_dir / p.input;
       if (!std::filesystem::exists(p.input)) r.fail(r.field("input"), "file '" + p.input.string() + "' does not exist");
+      try {
+        input_s = probe_audio_file(p.input).duration_s();
+      } catch (const Error& e) {
+        r.fail(r.field("input"), e.detail());
+      }
     }
     p.codec = r.string("codec", std::string("PCMU"));
     if (!codecs.contains(p.codec)) {
@@ -230,6 +264,18 @@ Scenario parse_scenario(std::string_view text, std::string source, std::filesyst
     p.codec_rate_hz = r.integer("codec_rate_hz", 0, 0, 48000);
     if (p.codec_rate_hz != 0 && !audio::is_supported_sample_rate(p.codec_rate_hz))
       r.fail(r.field("codec_rate_hz"), std::to_string(p.codec_rate_hz) + " is not 8000, 16000, 24000, 32000 or 48000");
+    {
+      // The codec must run at the rate the participant will use (opus has
+      // no 32 kHz mode, G.711 is 8 kHz only): say so here, with the path.
+      codec::CodecParams params;
+      params.sample_rate_hz =
+          engine::natural_codec_rate(p.codec, p.codec_rate_hz, s.room(p.room)->sample_rate_hz);
+      try {
+        (void)codecs.create_or_throw(p.codec, params);
+      } catch (const Error& e) {
+        r.fail(r.field(p.codec_rate_hz != 0 ? "codec_rate_hz" : "codec"), e.detail());
+      }
+    }
     p.bitrate_bps = r.integer("bitrate_bps", 0, 0, 510000);
     p.fec = r.boolean("fec", false);
     p.dtx = r.boolean("dtx", false);
@@ -245,9 +291,11 @@ Scenario parse_scenario(std::string_view text, std::string source, std::filesyst
     p.talk_gain_db = r.number("talk_gain_db", 0.0, -60.0, 40.0);
     p.listen_gain_db = r.number("listen_gain_db", 0.0, -60.0, 40.0);
     p.agc = r.boolean("agc", true);
+    p.always_talking = r.boolean("always_talking", false);
     p.muted = r.boolean("muted", false);
     p.deaf = r.boolean("deaf", false);
     p.listen_only = r.boolean("listen_only", false);
+    input_seconds.push_back(input_s);
     s.participants.push_back(std::move(p));
   }
 
@@ -314,6 +362,7 @@ Scenario parse_scenario(std::string_view text, std::string source, std::filesyst
       s.timeline.push_back(std::move(a));
     }
   }
+  check_budget(s, input_seconds);
   return s;
 }
 

@@ -1,12 +1,16 @@
 // Reads a story (docs/service.md) from JSON, naming file, field and value in errors.
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "libconf/engine/engine.hpp"
 #include "libconf/error.hpp"
+#include "libconf/ivr/json_config.hpp"
+#include "libconf/scenario/audio_file.hpp"
 #include "libconf/scenario/story.hpp"
 
 namespace libconf::scenario {
@@ -143,12 +147,8 @@ std::vector<StoryDtmf> read_dtmf(const Obj& o, const std::string& source, double
 
 Story parse_story(std::string_view text, std::string source, std::filesystem::path base_dir) {
   if (text.size() > kMaxStoryBytes) throw Error(errc::parse_error, source + ": larger than 4 MiB");
-  json::value root;
-  try {
-    root = json::parse(text);
-  } catch (const std::exception& e) {
-    throw Error(errc::parse_error, source + ": not JSON: " + e.what());
-  }
+  // Syntax errors name line and column (never Boost's own source location).
+  const json::value root = ivr::detail::ConfigReader(source).parse(text);
   Story s;
   s.source = source;
   s.base_dir = base_dir;
@@ -284,6 +284,17 @@ Story parse_story(std::string_view text, std::string source, std::filesystem::pa
   }
   std::stable_sort(s.actions.begin(), s.actions.end(),
                    [](const StoryAction& a, const StoryAction& b) { return a.at_s < b.at_s; });
+  // Every phone holds its input and what it hears for the whole story.
+  std::uint64_t bytes = 0;
+  auto phone = [&](const std::string& codec) {
+    bytes += 2 * sizeof(std::int16_t) *
+             static_cast<std::uint64_t>(std::ceil(s.duration_s * engine::natural_codec_rate(codec, 0, s.room_rate_hz)));
+  };
+  for (const auto& c : s.calls) phone(c.codec);
+  for (const auto& t : s.dial_targets) phone(t.codec);
+  check_audio_budget(bytes, s.source,
+                     std::to_string(s.calls.size() + s.dial_targets.size()) + " phones x " +
+                         std::to_string(static_cast<long long>(s.duration_s)) + " s");
   return s;
 }
 

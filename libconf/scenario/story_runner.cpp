@@ -17,6 +17,7 @@
 #include "libconf/room/conference.hpp"
 #include "libconf/scenario/audio_file.hpp"
 #include "libconf/scenario/file_transport.hpp"
+#include "libconf/scenario/json_text.hpp"
 #include "libconf/scenario/story.hpp"
 #include "libconf/service/conference_service.hpp"
 
@@ -54,7 +55,7 @@ void build_input(Phone& p, const StoryInput& in, const std::vector<StoryDtmf>& d
     try {
       b = read_audio_file(in.file, p.rate);
     } catch (const Error& e) {
-      throw Error(e.code_enum(), story.source + ": '" + p.name + "'.input: " + e.what());
+      throw Error(e.code_enum(), story.source + ": '" + p.name + "'.input: " + e.detail());
     }
     const double start_s = p.call_spec ? p.call_spec->at_s : 0.0;
     const auto at = static_cast<std::size_t>(std::llround(start_s * p.rate));
@@ -118,7 +119,7 @@ class Log {
   explicit Log(const std::filesystem::path& p) : out_(p, std::ios::binary | std::ios::trunc) {
     if (!out_) throw Error(errc::io_error, p.string() + ": cannot write");
   }
-  void line(const json::object& o) { out_ << json::serialize(o) << '\n'; }
+  void line(const json::object& o) { out_ << detail::to_json_text(o) << '\n'; }
 
  private:
   std::ofstream out_;
@@ -184,7 +185,7 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
       for (const auto& [kind, pin] : pins)
         if (!pin->empty()) (void)conf.set_pin(console, r.name, kind, *pin, 0);
     } catch (const Error& e) {
-      throw Error(e.code_enum(), where + ": " + e.what());
+      throw Error(e.code_enum(), where + ": " + e.detail());
     }
   }
 
@@ -201,7 +202,7 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
     try {
       b = read_audio_file(path);
     } catch (const Error& e) {
-      throw Error(e.code_enum(), story.source + ": prompts." + id + ": " + e.what());
+      throw Error(e.code_enum(), story.source + ": prompts." + id + ": " + e.detail());
     }
     auto p = std::make_shared<engine::Prompt>();
     p->samples = std::move(b.samples);
@@ -486,7 +487,7 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
                                  {"heard_level_dbfs", round3(audio::rms_dbfs(sp.heard))}});
   }
   write_text(out_dir / "summary.json",
-             json::serialize(json::object{{"story", std::filesystem::path(story.source).filename().string()},
+             detail::to_json_text(json::object{{"story", std::filesystem::path(story.source).filename().string()},
                                           {"duration_s", result.duration_s},
                                           {"ptime_ms", kPtimeMs},
                                           {"ticks", ticks},

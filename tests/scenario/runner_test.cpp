@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "libconf/audio/level.hpp"
@@ -60,6 +61,12 @@ TEST_F(Runner, SameScenarioGivesByteIdenticalOutputs) {
     EXPECT_FALSE(a.empty()) << f;
     EXPECT_EQ(a, b) << f << " differs between two runs";
   }
+  // Numbers are plain decimals ("10.4"), never "1.04E1".
+  for (const char* f : {"events.jsonl", "summary.json"}) {
+    const std::string text = slurp(dir_ / "one" / f);
+    EXPECT_FALSE(std::regex_search(text, std::regex("[0-9][eE][-+]?[0-9]"))) << f << ": " << text.substr(0, 400);
+    EXPECT_TRUE(std::regex_search(text, std::regex(":[0-9]+\\.[0-9]+"))) << f;
+  }
 }
 
 TEST_F(Runner, WhisperReachesOnlyItsTarget) {
@@ -111,13 +118,14 @@ TEST_F(Runner, TypedPinsAreDetectedAndNobodyElseHearsThem) {
 }
 
 TEST_F(Runner, BadAudioInputIsNamed) {
+  // Caught when the scenario is read, with the JSON path, before anything runs.
   std::ofstream(dir_ / "junk.wav") << "this is not audio";
-  const Scenario s = parse_scenario(R"({"room": {"name": "r"}, "participants": [{"name": "a", "input": "junk.wav"}]})",
-                                    "junk.json", dir_);
   try {
-    run_scenario(s, dir_ / "junk-out");
+    (void)parse_scenario(R"({"room": {"name": "r"}, "participants": [{"name": "a", "input": "junk.wav"}]})",
+                         "junk.json", dir_);
     FAIL();
   } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("junk.json: participants[0].input: "), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("junk.wav"), std::string::npos) << e.what();
   }
 }

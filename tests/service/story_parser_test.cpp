@@ -32,7 +32,11 @@ TEST(StoryParser, ErrorsNameFileFieldAndValue) {
             std::string::npos);
   EXPECT_NE(error_of(R"({"duration_s": 5, "calls": [{"name": "../x", "did": "1"}]})").find("not a usable name"),
             std::string::npos);
-  EXPECT_NE(error_of("{nope").find("s.json: not JSON"), std::string::npos);
+  EXPECT_NE(error_of("{nope").find("s.json: line 1, column 2: syntax error"), std::string::npos) << error_of("{nope");
+  // Never Boost's own source location.
+  EXPECT_EQ(error_of("{\"duration_s\": 5,\n \"calls\": [}").find("boost"), std::string::npos);
+  EXPECT_NE(error_of("{\"duration_s\": 5,\n \"calls\": [}").find("s.json: line 2, column 12"), std::string::npos)
+      << error_of("{\"duration_s\": 5,\n \"calls\": [}");
 }
 
 TEST(StoryParser, RecordingAndNameActions) {

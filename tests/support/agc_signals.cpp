@@ -43,6 +43,23 @@ std::vector<std::int16_t> pink_noise(double level_dbfs, std::size_t n, std::uint
   return out;
 }
 
+std::vector<std::int16_t> brown_noise(double level_dbfs, std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> g(0.0, 1.0);
+  std::vector<double> y(n);
+  double acc = 0.0, sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    acc = 0.998 * acc + g(rng);
+    y[i] = acc;
+    sum += acc * acc;
+  }
+  const double scale = 32768.0 * std::pow(10.0, level_dbfs / 20.0) / std::sqrt(sum / static_cast<double>(n));
+  std::vector<std::int16_t> out(n);
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = static_cast<std::int16_t>(std::clamp(std::lround(y[i] * scale), -32768L, 32767L));
+  return out;
+}
+
 std::vector<std::int16_t> talk_spurts(double level_dbfs, int sample_rate_hz, std::size_t n, int spurt_ms, int gap_ms,
                                       std::uint32_t seed) {
   std::vector<std::int16_t> out(n, 0);

@@ -14,6 +14,11 @@ namespace libconf::test {
 /// rescaled to the exact rms.
 std::vector<std::int16_t> pink_noise(double level_dbfs, std::size_t n, std::uint32_t seed = 1);
 
+/// Brown (1/f^2, "red") noise at rms level_dbfs: Gaussian white noise through
+/// a leaky integrator (pole at 0.998, i.e. flat below ~2.5 Hz at 8 kHz and
+/// -6 dB/octave above), rescaled to the exact rms.
+std::vector<std::int16_t> brown_noise(double level_dbfs, std::size_t n, std::uint32_t seed = 1);
+
 /// Talk spurts: speech_like() bursts of spurt_ms at level_dbfs separated by
 /// gap_ms of digital silence, n samples in all.
 std::vector<std::int16_t> talk_spurts(double level_dbfs, int sample_rate_hz, std::size_t n, int spurt_ms,

@@ -5,9 +5,11 @@
 
 namespace {
 thread_local std::size_t t_allocations = 0;
+thread_local std::size_t t_largest = 0;
 
 void* counted_alloc(std::size_t size, std::size_t align) {
   ++t_allocations;
+  if (size > t_largest) t_largest = size;
   if (size == 0) size = 1;
   void* p = align > alignof(std::max_align_t) ? std::aligned_alloc(align, (size + align - 1) / align * align)
                                               : std::malloc(size);
@@ -18,6 +20,8 @@ void* counted_alloc(std::size_t size, std::size_t align) {
 
 namespace libconf::test {
 std::size_t thread_allocation_count() noexcept { return t_allocations; }
+std::size_t thread_largest_allocation() noexcept { return t_largest; }
+void reset_thread_largest_allocation() noexcept { t_largest = 0; }
 }  // namespace libconf::test
 
 void* operator new(std::size_t size) { return counted_alloc(size, alignof(std::max_align_t)); }

@@ -12,6 +12,10 @@ namespace libconf::test {
 
 /// Allocations (operator new / new[]) made by this thread since the process began.
 std::size_t thread_allocation_count() noexcept;
+/// The largest single allocation (bytes) made by this thread since the last
+/// reset_thread_largest_allocation().
+std::size_t thread_largest_allocation() noexcept;
+void reset_thread_largest_allocation() noexcept;
 
 class AllocationScope {
  public:

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <numbers>
 #include <random>
 
@@ -53,7 +54,7 @@ DtmfSignal& DtmfSignal::silence(double ms) {
 
 DtmfSignal& DtmfSignal::tone(const DtmfTone& t) {
   const auto begin = static_cast<std::int64_t>(samples_.size());
-  double pl = 0.0, ph = 0.0;
+  double pl = t.low_phase, ph = t.high_phase;
   put_tone(t, static_cast<std::size_t>(std::lround(t.duration_ms * rate_ / 1000.0)), pl, ph);
   truth_.push_back({t.digit, begin, static_cast<std::int64_t>(samples_.size())});
   return *this;
@@ -64,7 +65,7 @@ DtmfSignal& DtmfSignal::tone_with_dropout(const DtmfTone& t, double gap_ms) {
   const auto total = static_cast<std::size_t>(std::lround(t.duration_ms * rate_ / 1000.0));
   const auto gap = static_cast<std::size_t>(std::lround(gap_ms * rate_ / 1000.0));
   const std::size_t first = (total - gap) / 2;
-  double pl = 0.0, ph = 0.0;
+  double pl = t.low_phase, ph = t.high_phase;
   put_tone(t, first, pl, ph);
   // The oscillators keep running through the gap, as when a line drops out.
   for (std::size_t i = 0; i < gap; ++i) {
@@ -297,6 +298,111 @@ std::vector<CorpusPiece> speech_corpus(int sample_rate_hz, double seconds, const
     normalise_active(x, -30.0 + static_cast<double>((k * 7) % 21));
     have += static_cast<double>(x.size()) / sample_rate_hz;
     out.push_back({v.name, std::move(x)});
+  }
+  return out;
+}
+
+namespace {
+
+// Runs a shell command that writes `path` through a private temporary name
+// (parallel tests may build the same cache entry) and reads the result.
+std::vector<std::int16_t> cached(const std::string& path, const std::string& make_into_tmp) {
+  std::vector<std::int16_t> x = read_wav(path);
+  if (!x.empty()) return x;
+  const std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp.wav";
+  std::string cmd = make_into_tmp;
+  for (std::size_t at; (at = cmd.find("{TMP}")) != std::string::npos;) cmd.replace(at, 5, tmp);
+  if (std::system((cmd + " >/dev/null 2>&1").c_str()) != 0 || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return {};
+  }
+  return read_wav(path);
+}
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+
+}  // namespace
+
+std::vector<CorpusPiece> synth_speech_corpus(int sample_rate_hz, double seconds, const std::string& cache_dir) {
+  ::mkdir(cache_dir.c_str(), 0755);
+  struct Synth {
+    const char* name;
+    const char* language;
+    const char* command;  // {TEXT} file, {RAW} output
+  };
+  static constexpr Synth kSynths[] = {
+      {"flite-kal", "en", "flite -voice kal -f {TEXT} -o {RAW}"},
+      {"flite-kal16", "en", "flite -voice kal16 -f {TEXT} -o {RAW}"},
+      {"flite-awb", "en", "flite -voice awb -f {TEXT} -o {RAW}"},
+      {"flite-rms", "en", "flite -voice rms -f {TEXT} -o {RAW}"},
+      {"flite-slt", "en", "flite -voice slt -f {TEXT} -o {RAW}"},
+      {"festival-kal", "en", "text2wave -eval '(voice_kal_diphone)' -o {RAW} {TEXT}"},
+      {"festival-slt-hts", "en", "text2wave -eval '(voice_cmu_us_slt_arctic_hts)' -o {RAW} {TEXT}"},
+      {"festival-it-lp", "it", "text2wave -eval '(voice_lp_diphone)' -o {RAW} {TEXT}"},
+      {"festival-cs-dita", "cs", "text2wave -eval '(voice_czech_dita)' -o {RAW} {TEXT}"},
+      {"festival-fi-lj", "fi", "text2wave -eval '(voice_suo_fi_lj_diphone)' -o {RAW} {TEXT}"},
+  };
+  static constexpr Text kMoreTexts[] = {
+      {"cs", "Dobry den a vitejte v telefonni konferenci. Zadejte prosim cislo mistnosti a potom krizek. "
+             "Zitra bude slunecno, odpoledne prijdou mraky. Schuzka zacina v devet hodin."},
+      {"fi", "Hyvaa paivaa ja tervetuloa puhelinkokoukseen. Nappaile huoneen numero ja sen jalkeen risuaita. "
+             "Huomenna on aurinkoista, iltapaivalla pilvista. Kokous alkaa kello yhdeksan."},
+  };
+  auto text_of = [](const char* language) {
+    for (const auto& t : kMoreTexts)
+      if (std::string(t.language) == language) return t.text;
+    return text_for(language);
+  };
+  std::vector<CorpusPiece> out;
+  double have = 0.0;
+  for (int shift : {0, 400, -300})
+    for (std::size_t k = 0; k < std::size(kSynths) && have < seconds; ++k) {
+      const Synth& v = kSynths[k];
+      const std::string base = cache_dir + "/" + v.name + "_c" + std::to_string(shift) + "_" + std::to_string(sample_rate_hz);
+      const std::string text_file = cache_dir + "/" + v.language + ".txt";
+      if (!std::ifstream(text_file)) std::ofstream(text_file) << text_of(v.language) << "\n";
+      std::string synth = v.command;
+      const std::string raw = base + "." + std::to_string(::getpid()) + ".raw.wav";
+      for (std::size_t at; (at = synth.find("{TEXT}")) != std::string::npos;) synth.replace(at, 6, quoted(text_file));
+      for (std::size_t at; (at = synth.find("{RAW}")) != std::string::npos;) synth.replace(at, 5, quoted(raw));
+      const std::string effect = shift == 0 ? "" : " pitch " + std::to_string(shift);
+      auto x = cached(base + ".wav", synth + " && sox " + quoted(raw) + " -r " + std::to_string(sample_rate_hz) +
+                                         " -b 16 -c 1 {TMP}" + effect + "; rc=$?; rm -f " + quoted(raw) + "; exit $rc");
+      if (x.empty()) continue;
+      normalise_active(x, -30.0 + static_cast<double>((k * 7 + static_cast<std::size_t>(shift + 300) / 100) % 21));
+      have += static_cast<double>(x.size()) / sample_rate_hz;
+      out.push_back({std::string(v.name) + (shift ? (shift > 0 ? "+" : "") + std::to_string(shift) + "c" : ""), std::move(x)});
+    }
+  return out;
+}
+
+std::vector<CorpusPiece> packaged_audio_corpus(int sample_rate_hz, double seconds, const std::string& cache_dir) {
+  ::mkdir(cache_dir.c_str(), 0755);
+  std::vector<std::string> files;
+  {
+    const std::string list = cache_dir + "/packaged." + std::to_string(::getpid()) + ".txt";
+    const std::string cmd = "find /usr/share/games /usr/share/hyperrogue /usr/share/scummvm/drascula/audio "
+                            "/usr/share/sounds -type f \\( -name '*.ogg' -o -name '*.oga' -o -name '*.flac' -o "
+                            "-name '*.wav' \\) 2>/dev/null | sort > " + quoted(list);
+    (void)std::system(cmd.c_str());
+    std::ifstream in(list);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) files.push_back(line);
+    std::remove(list.c_str());
+  }
+  std::vector<CorpusPiece> out;
+  double have = 0.0;
+  for (std::size_t k = 0; k < files.size() && have < seconds; ++k) {
+    std::string key = files[k];
+    for (auto& c : key)
+      if (c == '/' || c == ' ') c = '_';
+    const std::string path = cache_dir + "/pkg" + key + "_" + std::to_string(sample_rate_hz) + ".wav";
+    auto x = cached(path, "sox " + quoted(files[k]) + " -r " + std::to_string(sample_rate_hz) + " -b 16 -c 1 {TMP}");
+    if (x.size() < static_cast<std::size_t>(sample_rate_hz / 10)) continue;
+    normalise_active(x, -30.0 + static_cast<double>((k * 7) % 21));
+    have += static_cast<double>(x.size()) / sample_rate_hz;
+    const auto slash = files[k].find_last_of('/');
+    out.push_back({files[k].substr(slash == std::string::npos ? 0 : slash + 1), std::move(x)});
   }
   return out;
 }

@@ -20,6 +20,8 @@ struct DtmfTone {
   double low_deviation = 0.0;     ///< relative frequency error, e.g. +0.015
   double high_deviation = 0.0;
   double duration_ms = 60.0;
+  double low_phase = 0.0;         ///< starting phase of the low tone, radians
+  double high_phase = 0.0;
 };
 
 /// What a signal contains: each digit's first and one-past-last sample.
@@ -84,6 +86,19 @@ struct CorpusPiece {
 /// an empty vector if espeak-ng or sox is missing.
 std::vector<CorpusPiece> speech_corpus(int sample_rate_hz, double seconds, const std::string& cache_dir,
                                        std::size_t first_voice = 0);
+/// Speech from other synthesisers than espeak-ng, about `seconds` in all:
+/// flite's voices (kal, kal16, awb, rms, slt) and festival's installed voices
+/// (text2wave: kal_diphone, cmu_us_slt_arctic_hts, lp_diphone, czech_dita,
+/// suo_fi_lj_diphone), each also pitch-shifted by +400 and -300 cents with
+/// sox (other fundamentals, other harmonic coincidences). Cached as WAV in
+/// cache_dir; voices that are not installed are skipped.
+std::vector<CorpusPiece> synth_speech_corpus(int sample_rate_hz, double seconds, const std::string& cache_dir);
+/// Recorded music and sounds shipped in Debian packages: every .ogg, .flac
+/// and .wav under /usr/share/games, /usr/share/hyperrogue,
+/// /usr/share/scummvm/drascula/audio and /usr/share/sounds (game music,
+/// sound themes), converted with sox to mono at sample_rate_hz, in path
+/// order, about `seconds` in all. Cached in cache_dir.
+std::vector<CorpusPiece> packaged_audio_corpus(int sample_rate_hz, double seconds, const std::string& cache_dir);
 /// Music-like signals of about `seconds` in total: chords with harmonics,
 /// parallel sweeps, arpeggios, tremolo organ, deterministic for a seed.
 std::vector<CorpusPiece> music_corpus(int sample_rate_hz, double seconds, std::uint32_t seed = 1);

@@ -184,8 +184,8 @@ void init_dsp(py::module_& m) {
            py::arg("frequencies_hz"), py::arg("modulation_hz") = 0.0, py::arg("level_dbm0") = -13.0,
            py::arg("cadence_ms") = std::vector<int>{})
       .def_property_readonly("frequencies_hz", [](const ToneSpec& s) { return py::make_tuple(s.frequencies_hz[0], s.frequencies_hz[1]); })
-      .def_readonly("modulation_hz", &ToneSpec::modulation_hz)
-      .def_readonly("level_dbm0", &ToneSpec::level_dbm0)
+      .def_readonly("modulation_hz", &ToneSpec::modulation_hz, "Amplitude modulation rate, Hz (0: none). Depth is kModulationDepth.")
+      .def_readonly("level_dbm0", &ToneSpec::level_dbm0, "Level of each frequency component, dBm0 (rms of that sine; for a modulated tone, of the sine at the envelope's peak).")
       .def_property_readonly("cadence_ms", [](const ToneSpec& s) {
         py::list l;
         for (int c : s.cadence_ms) l.append(c);
@@ -231,14 +231,14 @@ void init_dsp(py::module_& m) {
 
   // ---- Talker detector -----------------------------------------------------------------
   py::class_<TalkerUpdate>(m, "TalkerUpdate", "What one frame changed in a TalkerDetector (levels in dBFS).")
-      .def_readonly("talking", &TalkerUpdate::talking)
-      .def_readonly("started", &TalkerUpdate::started)
-      .def_readonly("stopped", &TalkerUpdate::stopped)
+      .def_readonly("talking", &TalkerUpdate::talking, "state after this frame")
+      .def_readonly("started", &TalkerUpdate::started, "this frame started a talk spurt")
+      .def_readonly("stopped", &TalkerUpdate::stopped, "this frame ended a talk spurt (hangover expired or force_stop)")
       .def_readonly("level_dbfs", &TalkerUpdate::level_dbfs, "Smoothed speech level while talking, else -120.")
-      .def_readonly("speech_frame", &TalkerUpdate::speech_frame)
+      .def_readonly("speech_frame", &TalkerUpdate::speech_frame, "this frame alone is above floor + active margin")
       .def_readonly("modulated", &TalkerUpdate::modulated, "Speech-like level modulation (not noise or a tone).")
-      .def_readonly("frame_level_dbfs", &TalkerUpdate::frame_level_dbfs)
-      .def_readonly("noise_floor_dbfs", &TalkerUpdate::noise_floor_dbfs)
+      .def_readonly("frame_level_dbfs", &TalkerUpdate::frame_level_dbfs, "this frame's level (DC removed)")
+      .def_readonly("noise_floor_dbfs", &TalkerUpdate::noise_floor_dbfs, "the floor this frame was judged against")
       .def("__repr__", [](const TalkerUpdate& u) {
         return "TalkerUpdate(talking=" + std::string(u.talking ? "True" : "False") +
                ", level_dbfs=" + std::to_string(u.level_dbfs) + ")";
@@ -317,7 +317,8 @@ void init_dsp(py::module_& m) {
       .def_property_readonly("input_level_dbfs", &Agc::input_level_dbfs, "Speech level estimate of the input, dBFS.")
       .def_property_readonly("noise_floor_dbfs", &Agc::noise_floor_dbfs)
       .def_property_readonly("limiting", &Agc::limiting)
-      .def_property("enabled", &Agc::enabled, &Agc::set_enabled)
+      .def_property("enabled", &Agc::enabled, &Agc::set_enabled,
+                    "True: process() applies the gain; False: samples pass untouched (what was learned is kept).")
       .def_property_readonly("frame_samples", [](const Agc& a) { return a.config().frame_samples; })
       .def("reset", &Agc::reset);
 }

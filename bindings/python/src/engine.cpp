@@ -47,8 +47,8 @@ class PyEngine {
   LegId add_leg(RoomId room, const std::string& name, const std::string& codec_name, int codec_rate_hz,
                 const py::object& input, std::optional<std::int64_t> input_start_us, const py::object& heard,
                 std::int64_t record_start_us, const mix::LegMixState& mix, bool agc, double agc_target_dbfs,
-                bool talker_detection, bool inband_dtmf, int bitrate_bps, bool fec, bool dtx, int jitter_min_delay_ms,
-                int jitter_max_delay_ms) {
+                bool talker_detection, bool inband_dtmf, bool always_talking, int bitrate_bps, bool fec, bool dtx,
+                int jitter_min_delay_ms, int jitter_max_delay_ms) {
     auto room_it = room_rates_.find(room);
     if (room_it == room_rates_.end()) raise_error(errc::not_found, "Engine.add_leg: no room " + std::to_string(room));
     const int rate = natural_codec_rate(codec_name, codec_rate_hz, room_it->second);
@@ -88,6 +88,7 @@ class PyEngine {
     lc.processing.agc_target_dbfs = agc_target_dbfs;
     lc.processing.talker_detection = talker_detection;
     lc.processing.inband_dtmf = inband_dtmf;
+    lc.processing.always_talking = always_talking;
     lc.jitter_min_delay_ms = jitter_min_delay_ms;
     lc.jitter_max_delay_ms = jitter_max_delay_ms;
     lc.transport = std::make_unique<scenario::FileTransport>(
@@ -161,15 +162,15 @@ void init_engine(py::module_& m) {
                     "(us) of the tick that produced it. value: leg_left 0 removed / 1 moved; dtmf_started\n"
                     "0 in-band / 1 RFC 4733; dtmf_ended duration ms; mix_state_changed FLAG_* bitmask;\n"
                     "source_gain_changed centi-dB.")
-      .def_readonly("kind", &Event::kind)
+      .def_readonly("kind", &Event::kind, "What happened (EventKind).")
       .def_property_readonly("digit", [](const Event& e) { return e.digit ? std::string(1, e.digit) : std::string(); })
       .def_readonly("error", &Event::error, "Errc (command_failed).")
-      .def_readonly("room", &Event::room)
-      .def_readonly("leg", &Event::leg)
-      .def_readonly("other_room", &Event::other_room)
-      .def_readonly("other_leg", &Event::other_leg)
-      .def_readonly("value", &Event::value)
-      .def_readonly("time_us", &Event::time_us)
+      .def_readonly("room", &Event::room, "Room the event is about.")
+      .def_readonly("leg", &Event::leg, "Leg the event is about (kNoLeg when none).")
+      .def_readonly("other_room", &Event::other_room, "Second room (a move's destination), or none.")
+      .def_readonly("other_leg", &Event::other_leg, "Second leg (a whisper's target), or none.")
+      .def_readonly("value", &Event::value, "Event-specific number (a digit's duration in ms, a playback's end reason...).")
+      .def_readonly("time_us", &Event::time_us, "engine clock time of the tick that produced it")
       .def("as_dict", &event_dict, "The event as a dict (kind as its name string).")
       .def("__repr__", [](const Event& e) {
         return std::string("Event(") + to_string(e.kind) + ", room=" + std::to_string(e.room) + ", leg=" +
@@ -178,20 +179,20 @@ void init_engine(py::module_& m) {
       });
 
   py::class_<LegStats>(m, "LegStats", "Per-leg media statistics (snapshot).")
-      .def_readonly("frames_in", &LegStats::frames_in)
-      .def_readonly("frames_concealed", &LegStats::frames_concealed)
-      .def_readonly("frames_fec", &LegStats::frames_fec)
-      .def_readonly("frames_silent", &LegStats::frames_silent)
-      .def_readonly("packets_out", &LegStats::packets_out)
-      .def_readonly("decode_errors", &LegStats::decode_errors)
-      .def_readonly("dtmf_digits", &LegStats::dtmf_digits)
-      .def_readonly("jitter_late", &LegStats::jitter_late)
-      .def_readonly("jitter_lost", &LegStats::jitter_lost)
+      .def_readonly("frames_in", &LegStats::frames_in, "ticks with a decoded frame")
+      .def_readonly("frames_concealed", &LegStats::frames_concealed, "PLC frames")
+      .def_readonly("frames_fec", &LegStats::frames_fec, "frames rebuilt from FEC")
+      .def_readonly("frames_silent", &LegStats::frames_silent, "nothing to play (DTX, not started)")
+      .def_readonly("packets_out", &LegStats::packets_out, "encoded frames handed to the transport")
+      .def_readonly("decode_errors", &LegStats::decode_errors, "Packets the codec could not decode.")
+      .def_readonly("dtmf_digits", &LegStats::dtmf_digits, "Digits received (in-band or RFC 4733).")
+      .def_readonly("jitter_late", &LegStats::jitter_late, "Packets that arrived too late to be played.")
+      .def_readonly("jitter_lost", &LegStats::jitter_lost, "Packets never received.")
       .def_readonly("jitter_delay_ms", &LegStats::jitter_delay_ms, "ms.")
-      .def_readonly("talking", &LegStats::talking)
+      .def_readonly("talking", &LegStats::talking, "True while the leg is talking.")
       .def_readonly("level_dbfs", &LegStats::level_dbfs, "Smoothed speech level, dBFS.")
       .def_readonly("agc_gain_db", &LegStats::agc_gain_db, "dB.")
-      .def_readonly("output_group", &LegStats::output_group);
+      .def_readonly("output_group", &LegStats::output_group, "see mix::kSharedGroup");
 
   m.def("natural_codec_rate", &natural_codec_rate, py::arg("codec"), py::arg("requested_rate_hz"),
         py::arg("room_rate_hz"),
@@ -217,13 +218,16 @@ void init_engine(py::module_& m) {
            py::arg("codec") = "PCMU", py::arg("codec_rate_hz") = 0, py::arg("input") = py::none(),
            py::arg("input_start_us") = py::none(), py::arg("heard") = py::none(), py::arg("record_start_us") = 0,
            py::arg("mix") = mix::LegMixState{}, py::arg("agc") = true, py::arg("agc_target_dbfs") = -20.0,
-           py::arg("talker_detection") = true, py::arg("inband_dtmf") = true, py::arg("bitrate_bps") = 0,
-           py::arg("fec") = false, py::arg("dtx") = false, py::arg("jitter_min_delay_ms") = 20,
-           py::arg("jitter_max_delay_ms") = 300,
+           py::arg("talker_detection") = true, py::arg("inband_dtmf") = true, py::arg("always_talking") = false,
+           py::arg("bitrate_bps") = 0, py::arg("fec") = false, py::arg("dtx") = false,
+           py::arg("jitter_min_delay_ms") = 20, py::arg("jitter_max_delay_ms") = 300,
            "Adds a phone to room; it joins at the next tick. input: np.int16 voice at the codec's PCM\n"
            "rate (natural_codec_rate()), played from input_start_us (us, default now); heard: a\n"
            "writable np.int16 array the phone records into, covering [record_start_us, +len samples).\n"
            "Both arrays are used in place and kept alive by the engine; do not resize them.\n"
+           "A leg is mixed only while it talks, and only level-modulated sound (speech) counts as\n"
+           "talk: a steady sine or steady music is never heard (hold music must not take the floor).\n"
+           "always_talking=True mixes the leg whenever it is not muted (music, a prompt source, a test tone).\n"
            "Returns the leg id. Raises NotFound, UnknownCodec, UnsupportedSampleRate, CapacityExceeded.")
       .def("heard", &PyEngine::heard, py::arg("leg"), "The recording array given to add_leg (or None).")
       .def(

@@ -14,19 +14,19 @@ void init_jitter(py::module_& m) {
       .value("SILENCE", FrameKind::silence, "nothing to play");
 
   py::class_<JitterStats>(m, "JitterStats", "JitterBuffer counters since construction; delays in ms.")
-      .def_readonly("received", &JitterStats::received)
-      .def_readonly("duplicates", &JitterStats::duplicates)
-      .def_readonly("late", &JitterStats::late)
-      .def_readonly("lost", &JitterStats::lost)
-      .def_readonly("concealed", &JitterStats::concealed)
-      .def_readonly("fec_recovered", &JitterStats::fec_recovered)
-      .def_readonly("reordered", &JitterStats::reordered)
-      .def_readonly("dropped_for_drift", &JitterStats::dropped_for_drift)
-      .def_readonly("overflow", &JitterStats::overflow)
-      .def_readonly("stretched", &JitterStats::stretched)
-      .def_readonly("resyncs", &JitterStats::resyncs)
-      .def_readonly("target_delay_ms", &JitterStats::target_delay_ms)
-      .def_readonly("current_delay_ms", &JitterStats::current_delay_ms);
+      .def_readonly("received", &JitterStats::received, "packets handed to put() and accepted")
+      .def_readonly("duplicates", &JitterStats::duplicates, "same sequence number already buffered or played")
+      .def_readonly("late", &JitterStats::late, "arrived after their play-out time (discarded)")
+      .def_readonly("lost", &JitterStats::lost, "sequence numbers missing when their turn came (network loss and late)")
+      .def_readonly("concealed", &JitterStats::concealed, "ticks answered with FrameKind::conceal")
+      .def_readonly("fec_recovered", &JitterStats::fec_recovered, "ticks answered with FrameKind::fec")
+      .def_readonly("reordered", &JitterStats::reordered, "arrived after a packet with a higher sequence number")
+      .def_readonly("dropped_for_drift", &JitterStats::dropped_for_drift, "packets dropped during speech to bring the delay down to target")
+      .def_readonly("overflow", &JitterStats::overflow, "dropped: too far ahead for the ring, or payload too large")
+      .def_readonly("stretched", &JitterStats::stretched, "ticks inserted (conceal or silence) to raise the delay to target")
+      .def_readonly("resyncs", &JitterStats::resyncs, "stream restarts: SSRC change or a sequence/timestamp jump")
+      .def_readonly("target_delay_ms", &JitterStats::target_delay_ms, "current target")
+      .def_readonly("current_delay_ms", &JitterStats::current_delay_ms, "play-out delay behind the fastest path, at the last get()");
 
   py::class_<JitterBuffer>(m, "JitterBuffer",
                            "Adaptive jitter buffer of one stream: put() packets as they arrive, get() once per\n"

@@ -257,65 +257,65 @@ void init_room(py::module_& m) {
            py::arg("end_with_last_moderator") = false, py::arg("end_grace_ms") = 0,
            py::arg("acl_allow") = std::vector<std::string>{}, py::arg("acl_deny") = std::vector<std::string>{},
            "acl_allow/acl_deny: caller-ID glob patterns; end_grace_ms in ms.")
-      .def_readwrite("name", &RoomConfig::name)
-      .def_readwrite("topic", &RoomConfig::topic)
-      .def_readwrite("max_members", &RoomConfig::max_members)
-      .def_readwrite("when_full", &RoomConfig::when_full)
-      .def_readwrite("wait_for_moderator", &RoomConfig::wait_for_moderator)
-      .def_readwrite("end_with_last_moderator", &RoomConfig::end_with_last_moderator)
-      .def_readwrite("end_grace_ms", &RoomConfig::end_grace_ms);
+      .def_readwrite("name", &RoomConfig::name, "unique within the tenant, see validate_name")
+      .def_readwrite("topic", &RoomConfig::topic, "free text, shown to operators; copied to overflow rooms")
+      .def_readwrite("max_members", &RoomConfig::max_members, "seats incl. side-room members of this room, 1..kMaxRoomMembers")
+      .def_readwrite("when_full", &RoomConfig::when_full, "What happens to a caller when the room is full (WhenFull).")
+      .def_readwrite("wait_for_moderator", &RoomConfig::wait_for_moderator, "non-moderators wait (music on hold) until a moderator is in")
+      .def_readwrite("end_with_last_moderator", &RoomConfig::end_with_last_moderator, "end the room when the last moderator leaves...")
+      .def_readwrite("end_grace_ms", &RoomConfig::end_grace_ms, "...after this grace time, unless one returns");
 
   py::class_<Actor>(m, "Actor", "Who performs an operation: tenant, role, own participant id (CONSOLE = 0).")
       .def(py::init([](const std::string& tenant, Role role, ParticipantId id) { return Actor{tenant, role, id}; }),
            py::arg("tenant"), py::arg("role") = Role::superuser, py::arg("id") = kConsole)
-      .def_readwrite("tenant", &Actor::tenant)
-      .def_readwrite("role", &Actor::role)
-      .def_readwrite("id", &Actor::id);
+      .def_readwrite("tenant", &Actor::tenant, "Tenant the actor belongs to.")
+      .def_readwrite("role", &Actor::role, "The actor's role (Role); decides what it may do.")
+      .def_readwrite("id", &Actor::id, "the actor's own participant, or kConsole");
 
   py::class_<Participant>(m, "Participant", "A participant snapshot (times in ms on the caller's clock).")
-      .def_readonly("id", &Participant::id)
-      .def_readonly("tenant", &Participant::tenant)
-      .def_readonly("caller_id", &Participant::caller_id)
-      .def_readonly("name", &Participant::name)
-      .def_readonly("role", &Participant::role)
-      .def_readonly("room", &Participant::room)
-      .def_readonly("home_room", &Participant::home_room)
-      .def_readonly("muted", &Participant::muted)
-      .def_readonly("deaf", &Participant::deaf)
-      .def_readonly("waiting", &Participant::waiting)
-      .def_readonly("joined_at_ms", &Participant::joined_at_ms)
-      .def_readonly("room_since_ms", &Participant::room_since_ms);
+      .def_readonly("id", &Participant::id, "Participant id, unique in the room model.")
+      .def_readonly("tenant", &Participant::tenant, "Tenant of the participant's room.")
+      .def_readonly("caller_id", &Participant::caller_id, "Caller id as received (e.g. an E.164 number).")
+      .def_readonly("name", &Participant::name, "Display name (chosen by the caller or set by a moderator).")
+      .def_readonly("role", &Participant::role, "Role in the room (Role).")
+      .def_readonly("room", &Participant::room, "where the participant is now (a side room is a room too)")
+      .def_readonly("home_room", &Participant::home_room, "the main room whose seat it holds")
+      .def_readonly("muted", &Participant::muted, "True while muted (heard by no one).")
+      .def_readonly("deaf", &Participant::deaf, "True while deaf (hears nothing).")
+      .def_readonly("waiting", &Participant::waiting, "on hold until a moderator joins")
+      .def_readonly("joined_at_ms", &Participant::joined_at_ms, "When the participant joined, ms on the model's clock.")
+      .def_readonly("room_since_ms", &Participant::room_since_ms, "entered `room`");
 
   py::class_<RoomView>(m, "RoomView", "A room snapshot for listings.")
-      .def_readonly("tenant", &RoomView::tenant)
-      .def_readonly("name", &RoomView::name)
-      .def_readonly("topic", &RoomView::topic)
+      .def_readonly("tenant", &RoomView::tenant, "Tenant of the room.")
+      .def_readonly("name", &RoomView::name, "Room name (its number).")
+      .def_readonly("topic", &RoomView::topic, "Topic shown to operators.")
       .def_readonly("parent", &RoomView::parent, "Main room of a side room; '' for a main room.")
-      .def_readonly("overflow_of", &RoomView::overflow_of)
-      .def_readonly("locked", &RoomView::locked)
-      .def_readonly("max_members", &RoomView::max_members)
-      .def_readonly("seats_taken", &RoomView::seats_taken)
-      .def_readonly("members", &RoomView::members)
-      .def_readonly("moderator_present", &RoomView::moderator_present)
-      .def_readonly("ends_at_ms", &RoomView::ends_at_ms);
+      .def_readonly("overflow_of", &RoomView::overflow_of, "the room this overflow room relieves; empty otherwise")
+      .def_readonly("locked", &RoomView::locked, "True while locked (nobody new may join).")
+      .def_readonly("max_members", &RoomView::max_members, "Most participants the room admits.")
+      .def_readonly("seats_taken", &RoomView::seats_taken, "present + own members away in side rooms")
+      .def_readonly("members", &RoomView::members, "present, in order of arrival")
+      .def_readonly("moderator_present", &RoomView::moderator_present, "True while a moderator is in the room.")
+      .def_readonly("ends_at_ms", &RoomView::ends_at_ms, "set while the end-with-last-moderator grace runs");
 
   py::class_<AdmitDecision>(m, "AdmitDecision", "Outcome of Conference.admit().")
-      .def_readonly("outcome", &AdmitDecision::outcome)
-      .def_readonly("participant", &AdmitDecision::participant)
-      .def_readonly("role", &AdmitDecision::role)
-      .def_readonly("room", &AdmitDecision::room)
-      .def_readonly("retry_at_ms", &AdmitDecision::retry_at_ms)
+      .def_readonly("outcome", &AdmitDecision::outcome, "What admission decided (AdmitOutcome).")
+      .def_readonly("participant", &AdmitDecision::participant, "set for joined, wait_for_moderator, overflow")
+      .def_readonly("role", &AdmitDecision::role, "The role the caller joins with when admitted.")
+      .def_readonly("room", &AdmitDecision::room, "the room joined (the overflow room for overflow)")
+      .def_readonly("retry_at_ms", &AdmitDecision::retry_at_ms, "locked_out: when PIN entry opens again")
       .def_readonly("reason", &AdmitDecision::reason, "Errc: why a caller was routed to the operator.")
-      .def_readonly("queue_ticket", &AdmitDecision::queue_ticket);
+      .def_readonly("queue_ticket", &AdmitDecision::queue_ticket, "route_to_operator");
 
   py::class_<QueueEntry>(m, "QueueEntry", "A caller waiting for the operator.")
-      .def_readonly("ticket", &QueueEntry::ticket)
-      .def_readonly("tenant", &QueueEntry::tenant)
-      .def_readonly("room", &QueueEntry::room)
-      .def_readonly("caller_id", &QueueEntry::caller_id)
-      .def_readonly("reason", &QueueEntry::reason)
-      .def_readonly("enqueued_at_ms", &QueueEntry::enqueued_at_ms)
-      .def_readonly("waited_ms", &QueueEntry::waited_ms);
+      .def_readonly("ticket", &QueueEntry::ticket, "Position ticket in the operator queue (increasing).")
+      .def_readonly("tenant", &QueueEntry::tenant, "Tenant of the waiting caller.")
+      .def_readonly("room", &QueueEntry::room, "the room the caller asked for")
+      .def_readonly("caller_id", &QueueEntry::caller_id, "Caller id of the waiting caller.")
+      .def_readonly("reason", &QueueEntry::reason, "Why the caller waits (e.g. wrong PIN, room full).")
+      .def_readonly("enqueued_at_ms", &QueueEntry::enqueued_at_ms, "When the caller entered the queue, ms.")
+      .def_readonly("waited_ms", &QueueEntry::waited_ms, "filled when taken");
 
   // Every mutating call takes now_ms last (a monotonic ms clock of the caller's choosing).
   py::class_<Conference>(m, "Conference",

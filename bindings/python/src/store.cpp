@@ -19,62 +19,62 @@ void init_store(py::module_& m) {
       .value("menu", DidTarget::menu)
       .value("operator_queue", DidTarget::operator_queue);
 
-  py::class_<TenantRecord>(m, "TenantRecord")
+  py::class_<TenantRecord>(m, "TenantRecord", "A stored tenant: its name and the quota its contract allows.")
       .def(py::init([](const std::string& name, const room::TenantQuota& q) { return TenantRecord{name, q}; }),
            py::arg("name"), py::arg("quota") = room::TenantQuota{})
-      .def_readwrite("name", &TenantRecord::name)
-      .def_readwrite("quota", &TenantRecord::quota);
+      .def_readwrite("name", &TenantRecord::name, "Tenant name (unique).")
+      .def_readwrite("quota", &TenantRecord::quota, "What the tenant's contract allows (TenantQuota).");
   py::class_<RoomRecord>(m, "RoomRecord", "A stored room: tenant + RoomConfig (PINs only as hashes).")
       .def(py::init([](const std::string& tenant, const room::RoomConfig& c) { return RoomRecord{tenant, c}; }),
            py::arg("tenant"), py::arg("config"))
-      .def_readwrite("tenant", &RoomRecord::tenant)
-      .def_readwrite("config", &RoomRecord::config);
-  py::class_<ModeratorRecord>(m, "ModeratorRecord")
+      .def_readwrite("tenant", &RoomRecord::tenant, "Tenant the room belongs to.")
+      .def_readwrite("config", &RoomRecord::config, "PINs only as hashes (room::hash_pin)");
+  py::class_<ModeratorRecord>(m, "ModeratorRecord", "A stored moderator login: tenant, name, caller id and the hash of its PIN (never the PIN).")
       .def(py::init([](const std::string& t, const std::string& n, const std::string& cid, const std::string& h) {
              return ModeratorRecord{t, n, cid, h};
            }),
            py::arg("tenant"), py::arg("name"), py::arg("caller_id") = "", py::arg("pin_hash") = "")
-      .def_readwrite("tenant", &ModeratorRecord::tenant)
-      .def_readwrite("name", &ModeratorRecord::name)
-      .def_readwrite("caller_id", &ModeratorRecord::caller_id)
-      .def_readwrite("pin_hash", &ModeratorRecord::pin_hash);
+      .def_readwrite("tenant", &ModeratorRecord::tenant, "Tenant the moderator belongs to.")
+      .def_readwrite("name", &ModeratorRecord::name, "Moderator's login name (unique within the tenant).")
+      .def_readwrite("caller_id", &ModeratorRecord::caller_id, "the number the moderator usually calls from (\"\" if none)")
+      .def_readwrite("pin_hash", &ModeratorRecord::pin_hash, "room::hash_pin of the moderator's login PIN");
   py::class_<GroupRecord>(m, "GroupRecord", "A dial-out group: members in dialling order.")
       .def(py::init([](const std::string& t, const std::string& n, std::vector<std::string> members) {
              return GroupRecord{t, n, std::move(members)};
            }),
            py::arg("tenant"), py::arg("name"), py::arg("members"))
-      .def_readwrite("tenant", &GroupRecord::tenant)
-      .def_readwrite("name", &GroupRecord::name)
-      .def_readwrite("members", &GroupRecord::members);
+      .def_readwrite("tenant", &GroupRecord::tenant, "Tenant the group belongs to.")
+      .def_readwrite("name", &GroupRecord::name, "Group name (the owner's caller id for *100 auto-assembly).")
+      .def_readwrite("members", &GroupRecord::members, "numbers or SIP URIs, in dialling order (at most 1000)");
   py::class_<DidRecord>(m, "DidRecord", "A dialled number (E.164) mapped to a room, the menu or the operator.")
       .def(py::init([](const std::string& number, const std::string& tenant, DidTarget target, const std::string& room,
                        room::BillingMode billing) { return DidRecord{number, tenant, target, room, billing}; }),
            py::arg("number"), py::arg("tenant"), py::arg("target") = DidTarget::menu, py::arg("room") = "",
            py::arg("billing") = room::BillingMode::caller_pays)
-      .def_readwrite("number", &DidRecord::number)
-      .def_readwrite("tenant", &DidRecord::tenant)
-      .def_readwrite("target", &DidRecord::target)
-      .def_readwrite("room", &DidRecord::room)
-      .def_readwrite("billing", &DidRecord::billing);
+      .def_readwrite("number", &DidRecord::number, "E.164 digits with optional leading '+', 2..32 characters")
+      .def_readwrite("tenant", &DidRecord::tenant, "Tenant the number belongs to.")
+      .def_readwrite("target", &DidRecord::target, "Where the number leads (DidTarget).")
+      .def_readwrite("room", &DidRecord::room, "for DidTarget::room")
+      .def_readwrite("billing", &DidRecord::billing, "Who pays for calls to this number (BillingMode).");
   py::class_<BookingConfirmation>(m, "BookingConfirmation", "A booked conference: room, dial-in number and PINs (times ms).")
-      .def_readonly("id", &BookingConfirmation::id)
-      .def_readonly("room", &BookingConfirmation::room)
-      .def_readonly("dial_in", &BookingConfirmation::dial_in)
-      .def_readonly("participant_pin", &BookingConfirmation::participant_pin)
-      .def_readonly("moderator_pin", &BookingConfirmation::moderator_pin)
-      .def_readonly("start_ms", &BookingConfirmation::start_ms)
-      .def_readonly("duration_ms", &BookingConfirmation::duration_ms)
-      .def_readonly("participants", &BookingConfirmation::participants);
-  py::class_<BookingRecord>(m, "BookingRecord")
-      .def_readonly("id", &BookingRecord::id)
-      .def_readonly("tenant", &BookingRecord::tenant)
-      .def_readonly("room", &BookingRecord::room)
-      .def_readonly("topic", &BookingRecord::topic)
-      .def_readonly("dial_in", &BookingRecord::dial_in)
-      .def_readonly("start_ms", &BookingRecord::start_ms)
-      .def_readonly("duration_ms", &BookingRecord::duration_ms)
-      .def_readonly("participants", &BookingRecord::participants)
-      .def_readonly("billing", &BookingRecord::billing);
+      .def_readonly("id", &BookingConfirmation::id, "Booking id.")
+      .def_readonly("room", &BookingConfirmation::room, "\"booking-<id>\"")
+      .def_readonly("dial_in", &BookingConfirmation::dial_in, "the tenant's menu DID with the asked billing mode")
+      .def_readonly("participant_pin", &BookingConfirmation::participant_pin, "Participant PIN, in clear (only in the confirmation; the store keeps a hash).")
+      .def_readonly("moderator_pin", &BookingConfirmation::moderator_pin, "Moderator PIN, in clear (only in the confirmation).")
+      .def_readonly("start_ms", &BookingConfirmation::start_ms, "Start of the booked conference, ms since the Unix epoch (UTC).")
+      .def_readonly("duration_ms", &BookingConfirmation::duration_ms, "Booked duration, ms.")
+      .def_readonly("participants", &BookingConfirmation::participants, "Number of participants reserved.");
+  py::class_<BookingRecord>(m, "BookingRecord", "A stored booking: room, topic, dial-in number, start (UTC ms), duration, participants reserved and billing mode.")
+      .def_readonly("id", &BookingRecord::id, "Booking id.")
+      .def_readonly("tenant", &BookingRecord::tenant, "Tenant the booking belongs to.")
+      .def_readonly("room", &BookingRecord::room, "Room reserved for the booking.")
+      .def_readonly("topic", &BookingRecord::topic, "Topic of the conference.")
+      .def_readonly("dial_in", &BookingRecord::dial_in, "The number callers dial (a DID).")
+      .def_readonly("start_ms", &BookingRecord::start_ms, "Start, ms since the Unix epoch (UTC).")
+      .def_readonly("duration_ms", &BookingRecord::duration_ms, "Duration, ms.")
+      .def_readonly("participants", &BookingRecord::participants, "Number of participants reserved (counts against the tenant's capacity).")
+      .def_readonly("billing", &BookingRecord::billing, "Who pays for dial-ins (BillingMode).");
 
   py::class_<SqliteStore>(m, "SqliteStore",
                           "The default Store: one SQLite database file (WAL). Every write is one transaction.\n"

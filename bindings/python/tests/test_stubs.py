@@ -40,3 +40,24 @@ def test_docstrings_carry_units():
     assert "view" in libconf.Mixer.input.__doc__
     assert "GIL" in libconf.run_scenario.__doc__
     assert libconf.UnknownCodec.__doc__.startswith("libconf::errc::unknown_codec")
+
+
+def test_stub_returns_name_what_containers_hold():
+    text = (ROOT / "libconf" / "_libconf.pyi").read_text()
+    import re
+    bare = re.findall(r"-> (?:list|tuple|dict)\b(?!\[)|: (?:list|tuple|dict)$", text, flags=re.M)
+    assert bare == [], bare
+
+
+def test_every_class_and_data_attribute_has_a_docstring():
+    undocumented = []
+    for name in dir(libconf._libconf):
+        cls = getattr(libconf._libconf, name)
+        if not isinstance(cls, type) or name.startswith("_") or issubclass(cls, BaseException):
+            continue
+        if not (cls.__doc__ or "").strip():
+            undocumented.append(name)
+        for attr, value in vars(cls).items():
+            if isinstance(value, property) and value.fset is not None and not (value.__doc__ or "").strip():
+                undocumented.append(name + "." + attr)
+    assert undocumented == [], undocumented

@@ -41,6 +41,9 @@ class Codec {
   virtual int rtp_clock_rate_hz() const noexcept = 0;
   /// Static RTP payload type, or -1 for dynamic ones.
   virtual int static_payload_type() const noexcept { return -1; }
+  /// Largest payload of one packet this instance decodes (the engine sizes
+  /// its jitter buffer slots with it). Default: 1500 bytes, an Ethernet MTU.
+  virtual std::size_t max_payload_bytes() const noexcept { return 1500; }
 
   /// Encodes one frame of pcm (exactly one ptime of samples) into out.
   /// Returns bytes written (0 means DTX: send nothing this frame).

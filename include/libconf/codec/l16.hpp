@@ -26,6 +26,10 @@ class L16Codec final : public Codec {
   std::string_view name() const noexcept override { return "L16"; }
   int sample_rate_hz() const noexcept override { return sample_rate_hz_; }
   int rtp_clock_rate_hz() const noexcept override { return sample_rate_hz_; }
+  /// Two bytes a sample: 1920 at 48 kHz and 20 ms, 5760 at 60 ms.
+  std::size_t max_payload_bytes() const noexcept override {
+    return 2 * static_cast<std::size_t>(sample_rate_hz_ / 1000 * ptime_ms_);
+  }
   int ptime_ms() const noexcept { return ptime_ms_; }
 
   /// Any number of samples; writes 2 bytes per sample. Errors: buffer_too_small.

@@ -9,10 +9,15 @@
 /// dominance inside each group, share of the window's total energy, and the
 /// tone frequencies themselves, measured from the phase advance between the
 /// two half-blocks (so a tone 3.5 % off is rejected even though it falls in
-/// the Goertzel main lobe). A window that would count as a hit towards a
-/// digit not yet confirmed must also show no second harmonic of the high
-/// tone (voiced speech does; a DTMF tone does not). A debounce turns window
-/// hits into digit events:
+/// the Goertzel main lobe). Dominance inside each group is judged after
+/// removing what the pair itself leaks into the other bins (both tones fitted
+/// at their measured frequencies), so twist does not make a digit's
+/// detection depend on the tones' phases. A window that would count as a hit
+/// towards a digit not yet confirmed must also show no second harmonic of the
+/// high tone, and a run of such windows may hold at most one that shows a
+/// harmonic comb (energy at the other multiples of an f0 of which both tones
+/// are harmonics): voiced speech does, a DTMF pair does not. A debounce turns
+/// window hits into digit events:
 ///
 ///   hits needed to start a digit      kOnHits    = 4  (tone ≥ 32 ms always starts, ≤ 25 ms never)
 ///   misses needed to end a digit      kOffMisses = 5  (drop-out ≤ 19 ms bridged, pause ≥ 26 ms separates)
@@ -22,6 +27,7 @@
 /// Real-time safety: process() and reset() are noexcept and allocate nothing.
 
 #include <array>
+#include <complex>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -63,6 +69,11 @@ struct DtmfDetectorConfig {
   /// in 1e-7 / 2 % of windows; the corpus' one false digit (docs/dsp.md)
   /// shows -12.8 dB. Range -40..0.
   double max_second_harmonic_db = -14.0;
+  /// Harmonic-comb (talk-off) test: a window is no hit when, for some f0
+  /// (70..500 Hz) of which both tones are harmonics, the mean power at the
+  /// other harmonics from 250 Hz to 3.4 kHz exceeds this many dB relative
+  /// to the pair's power. Range -40..0.
+  double max_comb_db = -13.0;
 };
 
 /// Why a window holds no DTMF pair (the first test it failed, in order).
@@ -89,6 +100,9 @@ struct DtmfWindow {
   /// tone, dB (-200 when not measured: the test runs only for windows that
   /// would be hits towards a digit not yet confirmed).
   double high_harmonic_db = -200.0;
+  /// The harmonic-comb measure (see DtmfDetectorConfig::max_comb_db), dB
+  /// relative to the pair (-200 when not measured or when no f0 fits).
+  double comb_db = -200.0;
 };
 
 class DtmfDetector {
@@ -129,9 +143,30 @@ class DtmfDetector {
   static constexpr std::size_t kQueue = 32;
 
   void finish_half_block() noexcept;
+  void decide() noexcept;
   char judge(bool& balanced, DtmfWindow& window) const noexcept;
+  /// The pair fitted at its measured frequencies (per half-block amplitude
+  /// of e^{jwm}, referenced to the half-block's first sample).
+  struct PairFit {
+    double w_low = 0.0, w_high = 0.0;
+    std::complex<double> low[2], high[2];
+  };
+  static constexpr double kCombMinF0Hz = 70.0;
+  static constexpr double kCombMaxF0Hz = 500.0;
+  static constexpr double kCombRatioTolerance = 0.01;
+  static constexpr double kCombBottomHz = 250.0;
+  static constexpr double kCombTopHz = 3400.0;
+  static constexpr int kCombReach = 2;
+  static constexpr double kCombGuardHz = 90.0;
+  bool dominant(int low, int high, double low_dev_rad, double high_dev_rad, double low_power, double high_power,
+                PairFit& fit) const noexcept;
+  bool fit_pair(int low, int high, double low_dev_rad, double high_dev_rad, PairFit& fit) const noexcept;
+  std::complex<double> window_dft(double w) const noexcept;
+  double comb_db(const PairFit& fit, double pair_power) const noexcept;
   double second_harmonic_db(int high, double tone_power, double deviation) const noexcept;
-  void debounce(char hit) noexcept;
+  void debounce(char hit, bool voiced) noexcept;
+  /// Windows with a harmonic comb that end a run towards a new digit.
+  static constexpr int kVoicedWindowsPerRun = 2;
   void push(const DtmfDigitEvent& e) noexcept;
   std::uint32_t to_ms(std::int64_t samples) const noexcept;
 
@@ -156,6 +191,7 @@ class DtmfDetector {
   // e^{-jw((c+1)L - 1)}: turns chain c's Goertzel output into its share of
   // the half-block's DFT term referenced to the half-block's first sample.
   alignas(16) std::array<std::array<float, kFilters>, kChains> rot_re_{}, rot_im_{};
+  std::array<double, kFilters> omega_{};                // w, rad per sample
   std::array<double, kFilters> hop_re_{}, hop_im_{};    // e^{-jwH}
   std::array<double, kFilters> hop_phase_{};            // wH mod 2pi
   std::array<double, kFilters> hop_phase_rad_{};        // wH
@@ -170,14 +206,17 @@ class DtmfDetector {
   bool have_prev_ = false;
   // Thresholds derived from the config in the constructor.
   double min_tone_power_ = 0.0;  // |Z|^2 over a full window
+  double quiet_energy_ = 0.0;    // half-blocks below this skip the filters
   double normal_twist_ = 0.0, reverse_twist_ = 0.0, share_ = 0.0;
   double max_harmonic_db_ = 0.0;
+  double max_comb_db_ = 0.0;
 
   std::int64_t position_ = 0;  // samples analysed
   DtmfWindow window_{};
   // Debounce.
   char run_digit_ = 0;
   int run_hits_ = 0;
+  int run_voiced_ = 0;
   std::int64_t run_begin_ = 0;
   char active_ = 0;
   int misses_ = 0;

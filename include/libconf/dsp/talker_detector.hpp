@@ -67,6 +67,13 @@ struct TalkerUpdate {
   bool modulated = false;
   float frame_level_dbfs = -120.f;   ///< this frame's level (DC removed)
   float noise_floor_dbfs = -120.f;   ///< the floor this frame was judged against
+  /// The frame's pre-emphasised level (x[n] - x[n-L], L = rate / 8000:
+  /// +6 dB/octave below 2 kHz at every rate) above a floor tracked the same
+  /// way, dB. Pre-emphasis flattens rumble: brown noise's frame levels swing
+  /// by ±8 dB in the full band, so many of its frames pass as speech_frame,
+  /// but its emphasised level stays within ~3 dB of its floor. Used by the
+  /// AGC to keep its gain off the noise between sentences.
+  float emphasised_snr_db = 0.f;
 };
 
 class TalkerDetector {
@@ -105,10 +112,24 @@ class TalkerDetector {
   static constexpr std::size_t kSubWindows = 4;
   static constexpr std::size_t kMaxRingFrames = 40;  // 400 ms of 10 ms frames
 
+  /// Minimum statistics over kSubWindows sub-windows of sub_window_frames_.
+  struct FloorTracker {
+    bool known = false;
+    double floor_db = -120.0;
+    std::array<double, kSubWindows> minima{};
+    std::size_t index = 0;
+    int count = 0;
+    double sub_min = 0.0, sub_max = 0.0;
+    void reset() noexcept;
+    void observe(double level_db, int sub_window_frames) noexcept;
+  };
   void observe_floor(double level_db) noexcept;
   double modulation_db() const noexcept;
 
   TalkerDetectorConfig config_;
+  // The 4-step DC blocker (hot: read every frame, kept together).
+  std::array<float, 4> dc_pow_{};                 // R, R^2, R^3, R^4
+  std::array<std::array<float, 4>, 4> dc_col_{};  // columns of its lower-triangular matrix
   int frame_ms_ = 20;
   int start_frames_ = 2;
   int hangover_frames_ = 15;
@@ -130,6 +151,10 @@ class TalkerDetector {
   double sub_min_ = 0.0;
   double sub_max_ = 0.0;
   int digital_silence_run_ = 0;
+  FloorTracker emphasised_;
+  std::size_t emph_lag_ = 1;
+  static constexpr std::size_t kHistory = 8;        // samples kept from the previous frame (lag ≤ 6)
+  std::array<std::int16_t, kHistory> emph_hist_{};  // the previous frame's last samples
 
   // Modulation ring: levels of the last ~400 ms (kNoLevel when below min speech level).
   std::array<double, kMaxRingFrames> ring_{};

@@ -56,11 +56,23 @@ struct RoomConfig {
 };
 
 /// Per-leg processing switches.
+///
+/// A leg is mixed only while it talks, and talker detection counts only
+/// level-modulated sound as talk: a steady tone, music with a steady level or
+/// a held caller's music is treated as line noise and is never mixed (so
+/// hold music cannot take the floor). A leg that must be heard although it
+/// is steady — music, a prompt or announcement source, a test tone — sets
+/// always_talking.
 struct LegProcessing {
   bool agc = true;
   double agc_target_dbfs = -20.0;
   bool talker_detection = true;
   bool inband_dtmf = true;  ///< detect DTMF in the audio and keep it out of the mix
+  /// Force the leg into the mix: it counts as talking whenever it is not
+  /// muted or listen-only, whatever talker detection says, and wins a
+  /// top-N talker slot as a room-wide prompt does (talking_started/stopped
+  /// events follow mute and unmute).
+  bool always_talking = false;
 };
 
 struct LegConfig {

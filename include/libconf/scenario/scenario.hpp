@@ -40,6 +40,7 @@ struct ParticipantSpec {
   double talk_gain_db = 0;
   double listen_gain_db = 0;
   bool agc = true;
+  bool always_talking = false;      ///< mixed whenever not muted (a steady source: music, a tone)
   bool muted = false;
   bool deaf = false;
   bool listen_only = false;
