@@ -42,7 +42,13 @@ void UserAgent::Impl::on_in_dialog_request(Call& call, belle_sip_request_t* requ
   auto* st = belle_sip_provider_create_server_transaction(provider, request);
   if (method == "BYE") {
     send_response(st, request, 200);
-    std::string reason = header_value(BELLE_SIP_MESSAGE(request), "Reason");
+    std::string reason;
+    if (auto* r = belle_sip_message_get_header_by_type(BELLE_SIP_MESSAGE(request), belle_sip_header_reason_t)) {
+      const char* text = belle_sip_header_reason_get_text(r);
+      const char* protocol = belle_sip_header_reason_get_protocol(r);
+      reason = std::string(text ? text : "") + " (" + (protocol ? protocol : "") + " cause " +
+               std::to_string(belle_sip_header_reason_get_cause(r)) + ")";
+    }
     if (call.phase == CallPhase::offered && call.invite_st) {
       belle_sip_request_t* invite = belle_sip_transaction_get_request(BELLE_SIP_TRANSACTION(call.invite_st.get()));
       send_response(call.invite_st.get(), invite, 487, "Request Terminated");
