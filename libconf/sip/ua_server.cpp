@@ -47,9 +47,10 @@ void add_retry_after(belle_sip_response_t* response, int seconds) {
 // ---- admission ---------------------------------------------------------------------
 
 void UserAgent::Impl::on_invite(belle_sip_request_t* request) {
-  // One server transaction per request: belle-sip absorbs retransmissions of
-  // this INVITE into it (and repeats our last response), so 100 Trying goes
-  // out once.
+  // One server transaction per request: belle-sip sends 100 Trying itself when
+  // it creates an INVITE server transaction, absorbs retransmissions into it
+  // and repeats the last response; a second transaction, or a 100 of ours,
+  // would put a duplicate 100 on the wire.
   auto st = BelleRef<belle_sip_server_transaction_t>(belle_sip_provider_create_server_transaction(provider, request));
   auto req = BelleRef<belle_sip_request_t>(request);
   auto* message = BELLE_SIP_MESSAGE(request);
@@ -84,8 +85,6 @@ void UserAgent::Impl::on_invite(belle_sip_request_t* request) {
     belle_sip_server_transaction_send_response(st.get(), r);
     return;
   }
-  send_response(st.get(), request, 100);
-
   if (source.via_matches_source && trusted.contains(source.address)) {
     continue_invite(st, req, source, true, {});
     return;
