@@ -20,6 +20,7 @@
 #include "libconf/sip/belle_ref.hpp"
 #include "libconf/sip/digest.hpp"
 #include "libconf/sip/sip_message.hpp"
+#include "libconf/sip/tls_server.hpp"
 
 namespace libconf::sip {
 
@@ -149,6 +150,7 @@ struct UserAgent::Impl {
     std::uint16_t port;
   };
   std::vector<Bound> bound;
+  std::unique_ptr<TlsServer> tls_server;  // belle-sip 5.1 accepts no TLS connections itself
 
   std::map<CallId, std::unique_ptr<Call>> calls;
   CallId next_call = 1;

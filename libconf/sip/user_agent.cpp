@@ -251,12 +251,22 @@ UserAgent::Impl::Impl(UserAgent& ua, UserAgentConfig cfg, UserAgentHandler& h)
   try {
     for (std::size_t i = 0; i < config.listen.size(); ++i) {
       const ListenPoint& l = config.listen[i];
-      const int port = l.port == 0 ? BELLE_SIP_LISTENING_POINT_RANDOM_PORT : l.port;
+      // TLS: belle-sip's listening point only dials out; TlsServer (below) takes the port.
+      const int port = l.transport == Transport::tls ? BELLE_SIP_LISTENING_POINT_DONT_BIND
+                       : l.port == 0                 ? BELLE_SIP_LISTENING_POINT_RANDOM_PORT
+                                                     : l.port;
       if (l.transport == Transport::udp && l.port != 0 && udp_port_taken(l.address, l.port)) {
         throw Error(errc::io_error, "sip: listen[" + std::to_string(i) + "] udp " + l.address + ":" + std::to_string(l.port) +
                                         ": cannot bind (port in use)");
       }
-      belle_sip_listening_point_t* lp = belle_sip_stack_create_listening_point(stack, l.address.c_str(), port, transport_name(l.transport));
+      // A TLS point binds nothing in belle-sip; on a wildcard address its client
+      // channels take their real local address (Via, Contact) from the socket,
+      // where a numeric one would make belle-sip write the unbound port (-2).
+      const std::string lp_address = l.transport != Transport::tls ? l.address
+                                     : l.address.find(':') != std::string::npos ? "::0"
+                                                                                : "0.0.0.0";
+      belle_sip_listening_point_t* lp =
+          belle_sip_stack_create_listening_point(stack, lp_address.c_str(), port, transport_name(l.transport));
       if (lp == nullptr) {
         throw Error(errc::io_error, "sip: listen[" + std::to_string(i) + "] " + std::string(to_string(l.transport)) + " " +
                                         l.address + ":" + std::to_string(l.port) + ": cannot bind (address not local, or port in use)");
@@ -273,9 +283,22 @@ UserAgent::Impl::Impl(UserAgent& ua, UserAgentConfig cfg, UserAgentHandler& h)
       } else {
         belle_sip_provider_add_listening_point(provider, lp);
       }
-      bound.push_back({l.transport, l.address, static_cast<std::uint16_t>(belle_sip_listening_point_get_port(lp))});
+      std::uint16_t bound_port = static_cast<std::uint16_t>(belle_sip_listening_point_get_port(lp));
+      if (l.transport == Transport::tls) {
+        bound_port = 0;
+        if (!config.tls->certificate_file.empty() || !config.tls->key_file.empty()) {
+          if (tls_server) throw Error(errc::invalid_argument, "sip: listen[" + std::to_string(i) + "]: only one TLS listening point");
+          tls_server = std::make_unique<TlsServer>(
+              stack, lp, TlsServer::Config{l.address, l.port, config.tls->certificate_file, config.tls->key_file,
+                                           config.limits.max_tls_connections, 10'000},
+              [this](const std::string& line) { log(line); });
+          bound_port = tls_server->port();
+        }
+      }
+      bound.push_back({l.transport, l.address, bound_port});
     }
   } catch (...) {
+    tls_server.reset();
     if (provider) belle_sip_object_unref(provider);
     belle_sip_object_unref(stack);
     throw;
@@ -364,6 +387,7 @@ UserAgent::Impl::~Impl() {
   registrations.clear();
   pending_auths.clear();
 
+  tls_server.reset();
   // belle-sip pitfall: the listener must leave the provider before anything is unref'd.
   belle_sip_provider_remove_sip_listener(provider, listener);
   belle_sip_object_unref(listener);
@@ -498,6 +522,16 @@ bool UserAgent::Impl::send_request(belle_sip_request_t* request, CallId call, Tx
   belle_sip_client_transaction_t* ct = belle_sip_provider_create_client_transaction(provider, request);
   if (ct == nullptr) return false;
   belle_sip_transaction_set_application_data(BELLE_SIP_TRANSACTION(ct), tx_tag(call, kind));
+  // A call that came in over TCP or TLS: requests go back on the connection it
+  // came on (its source), not to the Contact, which a phone behind NAT or with
+  // ephemeral ports cannot be reached at (connection reuse, RFC 5923 spirit).
+  const Call* c = find(call);
+  if (c != nullptr && !c->outgoing && c->transport != Transport::udp && !c->source_address.empty() && c->source_port != 0) {
+    const std::string host = c->source_address.find(':') != std::string::npos ? "[" + c->source_address + "]" : c->source_address;
+    BelleRef<belle_sip_uri_t> flow(belle_sip_uri_parse(("sip:" + host + ":" + std::to_string(c->source_port) + ";transport=" +
+                                                        std::string(to_string(c->transport))).c_str()));
+    if (flow) return belle_sip_client_transaction_send_request_to(ct, flow.get()) == 0;
+  }
   return belle_sip_client_transaction_send_request(ct) == 0;
 }
 

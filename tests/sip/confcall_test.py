@@ -100,7 +100,10 @@ def pair(listen_args, dial_args, listen_duration=12):
                                  str(listen_duration)] + listen_args,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(0.4)
-    dialled = run(["sip:1000@127.0.0.1:%d" % port, "--json", "-q"] + dial_args)
+    target = "sip:1000@127.0.0.1:%d" % port
+    if "--transport" in dial_args:
+        target += ";transport=" + dial_args[dial_args.index("--transport") + 1]
+    dialled = run([target, "--json", "-q"] + dial_args)
     try:
         out, err = listener.communicate(timeout=30)
     except subprocess.TimeoutExpired:
@@ -308,6 +311,28 @@ if sipp:
     heard, rate = read_wav(w("echo_heard.wav"))
     lag, corr = lag_and_correlation(heard, rate, alice, alice_rate)
     check("  confcall hears its own voice echoed (corr %.2f, lag %.2f s)" % (corr, lag), corr > 0.6 and lag < 0.5, (corr, lag))
+
+# ---- TLS signalling with SRTP media: confcall --listen over TLS, a TLS caller checking its certificate ----
+cert, key = w("tls-cert.pem"), w("tls-key.pem")
+made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                       "-keyout", key, "-out", cert], capture_output=True).returncode == 0
+check("openssl made a test certificate", made)
+if made:
+    (rc_a, a, err_a), (rc_b, b, err_b) = pair(
+        ["--transport", "tls", "--tls-cert", cert, "--tls-key", key, "--play", BOB],
+        ["--transport", "tls", "--tls-ca", cert, "--srtp", "AEAD_AES_128_GCM", "--play", ALICE, "--duration", "3",
+         "--record", w("tls_heard.wav"), "-d", "42", "--dtmf", "info"])
+    check("TLS + SRTP call: both ends exit 0", rc_a == 0 and rc_b == 0, err_a + err_b)
+    if a and b:
+        check("  over tls, SRTP AEAD_AES_128_GCM", a["sip"]["transport"] == "tls" and a["media"]["srtp"] == "AEAD_AES_128_GCM", a)
+        check("  INFO digits over TLS", b["digits"]["received_info"] == "42", b["digits"])
+        check("  the callee hangs up on our BYE", b["sip"]["ended_by"] == "remote_hangup", b["sip"])
+    heard, rate = read_wav(w("tls_heard.wav"))
+    lag, corr = lag_and_correlation(heard, rate, bob, bob_rate)
+    check("  the caller hears Bob over TLS/SRTP (corr %.2f)" % corr, corr > 0.6 and lag < 0.6, (corr, lag))
+    rc, summary, err = run(["sip:1000@127.0.0.1:%d;transport=tls" % free_port(socket.SOCK_STREAM), "--transport", "tls",
+                            "--tls-ca", cert, "--json", "-q", "--timeout", "3"], timeout=30)
+    check("TLS to a port nobody listens on: exit 1, 503", rc == 1 and summary and summary["sip"]["final_status"] == 503, (rc, err))
 
 # ---- a callee that refuses ------------------------------------------------------------------
 (rc_a, a, err_a), (rc_b, b, err_b) = pair(["--reject", "486"], ["--duration", "2"], listen_duration=5)

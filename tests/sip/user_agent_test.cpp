@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <cstdlib>
 #include <thread>
 
 #include "sip/ua_harness.hpp"
@@ -104,6 +107,75 @@ TEST(UserAgent, InviteOverIpv6Loopback) {
     GTEST_SKIP() << "no IPv6 loopback here: " << e.what();
   }
   expect_basic_call(*p);
+}
+
+// ---- TLS (a certificate made with openssl for this run) -------------------------------------
+
+struct TlsFiles {
+  std::string dir, cert, key, other_cert, other_key;
+  TlsFiles() {
+    char tmpl[] = "/tmp/libconf-tls-XXXXXX";
+    dir = ::mkdtemp(tmpl);
+    cert = dir + "/cert.pem";
+    key = dir + "/key.pem";
+    other_cert = dir + "/other.pem";
+    other_key = dir + "/other-key.pem";
+    const std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout ";
+    ok = std::system((make + key + " -out " + cert + " >/dev/null 2>&1").c_str()) == 0 &&
+         std::system((make + other_key + " -out " + other_cert + " >/dev/null 2>&1").c_str()) == 0;
+  }
+  ~TlsFiles() { std::system(("rm -rf " + dir).c_str()); }
+  bool ok = false;
+};
+
+Pair tls_pair(const TlsFiles& files, const std::string& ca) {
+  return Pair(Transport::tls, "127.0.0.1", [&](UserAgentConfig& a, UserAgentConfig& b) {
+    a.tls = TlsConfig{"", "", ca, true};  // the caller only dials out, and checks the server
+    b.tls = TlsConfig{files.cert, files.key, "", true};
+  });
+}
+
+TEST(UserAgent, TlsCallBothWays) {
+  TlsFiles files;
+  ASSERT_TRUE(files.ok) << "openssl could not make a test certificate";
+  Pair p = tls_pair(files, files.cert);
+  ASSERT_NE(p.b->port(Transport::tls), 0);
+  EXPECT_EQ(p.a->port(Transport::tls), 0) << "a client-only TLS listening point binds nothing";
+  expect_basic_call(p);
+
+  // The callee (TLS server side) sends requests over the accepted connection: re-INVITE and BYE.
+  auto [a_call, b_call] = establish(p, p.request());
+  ASSERT_TRUE(p.b->update_media(b_call, p.rb.local, MediaDirection::sendonly));
+  ASSERT_TRUE(p.wait([&] { return p.ra.media_changes.size() == 1 && p.rb.media_changes.size() == 1; }));
+  EXPECT_EQ(p.ra.media_after_change[0].direction, MediaDirection::recvonly);
+  ASSERT_TRUE(p.b->send_info_dtmf(b_call, '7', 100));
+  ASSERT_TRUE(p.wait([&] { return p.ra.digits.size() == 1; }));
+  ASSERT_TRUE(p.b->hangup(b_call));
+  ASSERT_TRUE(p.wait([&] { return p.ra.ended.contains(a_call) && p.rb.ended.contains(b_call); }));
+  EXPECT_EQ(p.ra.ended[a_call].cause, EndCause::remote_hangup);
+  EXPECT_EQ(p.rb.ended[b_call].cause, EndCause::local_hangup);
+}
+
+TEST(UserAgent, TlsWithAnUntrustedCertificateFails) {
+  TlsFiles files;
+  ASSERT_TRUE(files.ok);
+  Pair p = tls_pair(files, files.other_cert);  // the caller trusts another certificate
+  const CallId call = p.dial(p.request());
+  ASSERT_TRUE(p.wait([&] { return p.ra.ended.contains(call); }, 10000));
+  EXPECT_TRUE(p.rb.incoming.empty());
+  EXPECT_EQ(p.ra.ended[call].cause, EndCause::transport_error);
+}
+
+TEST(UserAgent, TlsConfigErrorsNameTheFile) {
+  Recorder r;
+  auto c = test::loopback_config(Transport::tls);
+  c.tls = TlsConfig{"/nonexistent/cert.pem", "/nonexistent/key.pem", "", true};
+  try {
+    UserAgent ua(c, r);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'/nonexistent/cert.pem'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(UserAgent, CalleeHangsUp) {

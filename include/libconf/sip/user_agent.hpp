@@ -59,6 +59,8 @@ std::string_view to_string(Transport transport) noexcept;
 /// Parses "udp", "tcp", "tls" (any case); nullopt otherwise.
 std::optional<Transport> transport_from_name(std::string_view name) noexcept;
 
+/// A TLS listening point with TlsConfig certificate and key accepts TLS
+/// connections; without them it only dials out over TLS.
 struct ListenPoint {
   Transport transport = Transport::udp;
   std::string address = "127.0.0.1";  ///< numeric IPv4 or IPv6 ("0.0.0.0", "::" for all)
@@ -79,6 +81,7 @@ struct SipLimits {
   std::size_t max_calls_per_source = 50;    ///< calls at once from one IP: 503
   std::size_t max_registrations = 10'000;   ///< registrar bindings: 503
   std::size_t max_pending_lookups = 256;    ///< credential lookups in flight: 503
+  std::size_t max_tls_connections = 1000;   ///< TLS connections accepted at once (more are closed)
 };
 
 /// RFC 4028 session timers.
