@@ -1,9 +1,12 @@
 #pragma once
-// Ownership of belle-sip objects. belle-sip objects start "floating" (no
-// reference; the thread's object pool frees them at the next main-loop
-// iteration unless someone takes a reference). BelleRef takes one reference
-// for its lifetime, so an object lives exactly as long as the C++ owner,
-// whether or not the thread has a pool.
+// Ownership of belle-sip objects. Most belle-sip objects (messages, headers,
+// URIs, SDP, transactions, dialogs) start "floating" (no reference; the
+// thread's object pool frees them at the next main-loop iteration unless
+// someone takes one). BelleRef takes one reference for its lifetime, so such
+// an object lives exactly as long as the C++ owner, whether or not the
+// thread has a pool. A few types start owned by their creator (stack,
+// provider, listener, refresher, sources, TLS crypto config): those are held
+// as plain pointers and released with exactly one unref, never wrapped.
 
 #include <belle-sip/object.h>
 

@@ -78,9 +78,9 @@ int rng_function(void* context, unsigned char* out, std::size_t length) {
   return bctbx_rng_get(static_cast<bctbx_rng_context_t*>(context), out, length);
 }
 
+// Sources are created owned (one reference, ours); the loop takes its own.
 belle_sip_source_t* watch(belle_sip_main_loop_t* loop, belle_sip_source_func_t func, void* data, int fd) {
   belle_sip_source_t* s = belle_sip_socket_source_new(func, data, fd, BELLE_SIP_EVENT_READ | BELLE_SIP_EVENT_ERROR, -1);
-  belle_sip_object_ref(s);
   belle_sip_main_loop_add_source(loop, s);
   return s;
 }
@@ -195,7 +195,6 @@ TlsServer::TlsServer(belle_sip_stack_t* stack, belle_sip_listening_point_t* tls_
   }
   accept_source_ = watch(loop_, on_accept, this, listen_fd_);
   sweep_source_ = belle_sip_main_loop_create_timeout(loop_, on_sweep, this, 1000, "libconf tls sweep");
-  belle_sip_object_ref(sweep_source_);
 }
 
 TlsServer::~TlsServer() { release(); }

@@ -179,7 +179,7 @@ struct UserAgent::Impl {
   // Client registrations.
   struct Registration {
     RegistrationConfig config;
-    belle_sip_refresher_t* refresher = nullptr;  // one reference held
+    belle_sip_refresher_t* refresher = nullptr;  // the creator's reference, ours
     std::unique_ptr<RefresherData> data;
     RegistrationState state = RegistrationState::registering;
   };

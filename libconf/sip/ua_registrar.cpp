@@ -141,12 +141,11 @@ Outcome<RegistrationId> UserAgent::Impl::register_to(const RegistrationConfig& c
     registrations.erase(id);
     return Failure{errc::io_error, "register: belle-sip could not send to '" + c.registrar.substr(0, 100) + "'", 0};
   }
-  reg.refresher = belle_sip_client_transaction_create_refresher(ct);
+  reg.refresher = belle_sip_client_transaction_create_refresher(ct);  // created owned: ours to unref
   if (reg.refresher == nullptr) {
     registrations.erase(id);
     return Failure{errc::io_error, "register: belle-sip made no refresher", 0};
   }
-  belle_sip_object_ref(reg.refresher);
   reg.data = std::make_unique<RefresherData>();
   reg.data->impl = this;
   reg.data->id = id;

@@ -276,10 +276,10 @@ UserAgent::Impl::Impl(UserAgent& ua, UserAgentConfig cfg, UserAgentHandler& h)
         if (!config.tls->ca_file.empty()) belle_tls_crypto_config_set_root_ca(crypto, config.tls->ca_file.c_str());
         if (!config.tls->verify_server) belle_tls_crypto_config_set_verify_exceptions(crypto, BELLE_TLS_VERIFY_ANY_REASON);
         belle_sip_tls_listening_point_set_crypto_config(BELLE_SIP_TLS_LISTENING_POINT(lp), crypto);
+        belle_sip_object_unref(crypto);  // created owned (one reference); the listening point holds its own
       }
       if (provider == nullptr) {
-        provider = belle_sip_stack_create_provider(stack, lp);
-        belle_sip_object_ref(provider);
+        provider = belle_sip_stack_create_provider(stack, lp);  // created owned: ours to unref
       } else {
         belle_sip_provider_add_listening_point(provider, lp);
       }
@@ -340,8 +340,7 @@ UserAgent::Impl::Impl(UserAgent& ua, UserAgentConfig cfg, UserAgentHandler& h)
   callbacks.process_dialog_terminated = [](void*, const belle_sip_dialog_terminated_event_t*) {};
   callbacks.process_transaction_terminated = [](void*, const belle_sip_transaction_terminated_event_t*) {};
   lifeline->ua = &self;
-  listener = belle_sip_listener_create_from_callbacks(&callbacks, this);
-  belle_sip_object_ref(listener);
+  listener = belle_sip_listener_create_from_callbacks(&callbacks, this);  // created owned: ours to unref
   belle_sip_provider_add_sip_listener(provider, listener);
   for (const auto& b : bound) {
     log("listening on " + std::string(to_string(b.transport)) + " " + b.address + ":" + std::to_string(b.port));
@@ -470,7 +469,12 @@ void UserAgent::Impl::end_call(CallId id, CallEnd end) {
   cancel_timer(call->dial_timer);
   cancel_timer(call->ack_timer);
   cancel_timer(call->teardown_timer);
-  if (call->dialog) belle_sip_dialog_set_application_data(call->dialog.get(), nullptr);
+  if (call->dialog) {
+    belle_sip_dialog_set_application_data(call->dialog.get(), nullptr);
+    // A dialog whose BYE was never answered (or that belle-sip did not end)
+    // would stay in the provider for the process's lifetime.
+    if (belle_sip_dialog_get_state(call->dialog.get()) != BELLE_SIP_DIALOG_TERMINATED) belle_sip_dialog_delete(call->dialog.get());
+  }
   if (call->counted_source) {
     auto it = calls_per_source.find(call->source_address);
     if (it != calls_per_source.end() && --it->second == 0) calls_per_source.erase(it);
