@@ -73,6 +73,11 @@ struct Call {
   int prack_interval_ms = 0;
   std::int64_t prack_deadline_ms = 0;
   std::optional<LocalMedia> deferred_answer;  // answer() while a 1xx waits for its PRACK
+  struct DeferredProvisional {
+    int status = 180;
+    std::optional<LocalMedia> media;
+  };
+  std::optional<DeferredProvisional> deferred_provisional;  // a 1xx asked for while another waits for its PRACK
 
   // Session timers (RFC 4028).
   bool peer_supports_timer = false;

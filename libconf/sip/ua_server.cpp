@@ -279,8 +279,11 @@ void UserAgent::Impl::continue_invite(BelleRef<belle_sip_server_transaction_t> s
 
 Result<void> UserAgent::Impl::send_provisional(Call& call, int status, const LocalMedia* media) {
   if (call.outgoing || call.phase != CallPhase::offered || !call.invite_st) return errc::invalid_state;
-  if (call.unacked) return errc::invalid_state;  // RFC 3262 3: one reliable 1xx at a time
   if (media != nullptr && (!call.remote_offer || !call.media)) return errc::not_supported;  // late offer: no early answer
+  if (call.unacked) {  // RFC 3262 3: one reliable 1xx at a time; the latest waits for the PRACK
+    call.deferred_provisional = Call::DeferredProvisional{status, media ? std::optional<LocalMedia>(*media) : std::nullopt};
+    return {};
+  }
   belle_sip_request_t* request = belle_sip_transaction_get_request(BELLE_SIP_TRANSACTION(call.invite_st.get()));
   belle_sip_response_t* response = belle_sip_response_create_from_request(request, status);
   auto* message = BELLE_SIP_MESSAGE(response);
@@ -341,6 +344,12 @@ void UserAgent::Impl::on_prack(Call& call, belle_sip_request_t* request) {
   cancel_timer(call.prack_timer);
   send_response(st, request, 200);
   log_call(call, "PRACK for RSeq " + rseq);
+  if (call.deferred_provisional) {
+    const Call::DeferredProvisional next = *call.deferred_provisional;
+    call.deferred_provisional.reset();
+    (void)send_provisional(call, next.status, next.media ? &*next.media : nullptr);
+    if (call.unacked) return;  // the answer waits for this one's PRACK in turn
+  }
   if (call.deferred_answer) {
     const LocalMedia media = *call.deferred_answer;
     call.deferred_answer.reset();
@@ -467,7 +476,7 @@ Result<void> UserAgent::answer(CallId id, const LocalMedia& media) {
   Call* call = impl_->find(id);
   if (call == nullptr) return errc::not_found;
   if (call->outgoing || call->phase != CallPhase::offered) return errc::invalid_state;
-  if (call->unacked) {  // wait for the PRACK of the reliable 1xx (RFC 3262 3)
+  if (call->unacked || call->deferred_provisional) {  // wait for the PRACK of the reliable 1xx (RFC 3262 3)
     call->deferred_answer = media;
     return {};
   }

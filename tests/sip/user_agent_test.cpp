@@ -274,13 +274,28 @@ TEST(UserAgent, EarlyMediaBeforeAnswer) {
 
 TEST(UserAgent, ReliableProvisionalWithPrack) {
   Pair p(Transport::udp, "127.0.0.1", [](UserAgentConfig&, UserAgentConfig& b) { b.prefer_reliable_provisional = true; });
-  p.rb.mode = Recorder::Mode::early_then_answer;
+  p.rb.mode = Recorder::Mode::early_then_answer;  // 183 and 200 at once: the 200 waits for the PRACK
   std::vector<std::string> b_log;
   const CallId call = p.dial(p.request());
   ASSERT_TRUE(p.wait([&] { return p.ra.has_progress(call, DialState::answered) && !p.rb.confirmed.empty(); }));
   ASSERT_EQ(p.rb.incoming.size(), 1u);
   EXPECT_TRUE(p.rb.incoming[0].reliable_provisional);
   EXPECT_TRUE(p.ra.has_progress(call, DialState::early_media));
+}
+
+TEST(UserAgent, ReliableRingingThenEarlyMediaThenAnswerInOrder) {
+  Pair p(Transport::udp, "127.0.0.1", [](UserAgentConfig&, UserAgentConfig& b) { b.prefer_reliable_provisional = true; });
+  p.rb.mode = Recorder::Mode::nothing;
+  const CallId call = p.dial(p.request());
+  ASSERT_TRUE(p.wait([&] { return p.rb.incoming.size() == 1; }));
+  const CallId in = p.rb.incoming[0].call;
+  ASSERT_TRUE(p.b->ringing(in));
+  ASSERT_TRUE(p.b->early_media(in, p.rb.local));  // waits for the 180's PRACK
+  ASSERT_TRUE(p.b->answer(in, p.rb.local));       // waits for the 183's PRACK
+  ASSERT_TRUE(p.wait([&] { return p.ra.has_progress(call, DialState::answered); }));
+  std::vector<DialState> states;
+  for (const auto& [c, pr] : p.ra.progress) states.push_back(pr.state);
+  EXPECT_EQ(states, (std::vector<DialState>{DialState::ringing, DialState::early_media, DialState::answered}));
 }
 
 TEST(UserAgent, ReinviteHoldAndUnhold) {

@@ -316,7 +316,9 @@ class UserAgent {
   std::uint16_t port(Transport transport) const noexcept;
 
   // ---- calls in ---------------------------------------------------------------
-  /// 180 Ringing (reliable if the call requires it).
+  /// 180 Ringing (reliable if the call requires it). Reliable provisional
+  /// responses go one at a time: one asked for while another waits for its
+  /// PRACK is sent after that PRACK (the latest one wins), and so is answer().
   Result<void> ringing(CallId call);
   /// 183 Session Progress with our answer: early media (prompts before answer).
   /// not_supported for a late-offer call.
