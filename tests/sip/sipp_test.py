@@ -197,7 +197,11 @@ try:
     e = uas.wait(lambda e: e["event"] == "ended" and e["cause"] == "session_expired")
     check("  ended as session_expired after 2..5 s", e is not None and 1.5 < time.monotonic() - t0 < 8, str(e))
 
-    check("CANCEL while ringing: 200 + 487", sipp(Uas("--mode", "ring"), "uac_cancel.xml") == 0)
+    ringing = Uas("--mode", "ring")
+    check("CANCEL while ringing: 200 + 487", sipp(ringing, "uac_cancel.xml") == 0)
+    e = ringing.wait(lambda e: e["event"] == "ended")
+    check("  the ringing UAS saw the call cancelled", e is not None and e["cause"] == "cancelled", str(e))
+    ringing.stop()
 
     check("REGISTER with digest: 401 then 200", sipp(uas, "uac_register.xml", "-au", "alice", "-ap", "s3cret") == 0)
     check("REGISTER with a wrong password: 403", sipp(uas, "uac_register_wrong.xml", "-au", "alice", "-ap", "wrong") == 0)
