@@ -28,7 +28,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/libconfConfig.cmake
 set(pc_libs "")
 list(REVERSE layers)
 foreach(l IN LISTS layers)
-  if(NOT l STREQUAL "libconf_rtp")
+  if(NOT l STREQUAL "libconf_rtp" AND NOT l STREQUAL "libconf_sip")
     string(REPLACE "libconf_" "conf_" lname ${l})
     string(APPEND pc_libs " -l${lname}")
   endif()

@@ -1,7 +1,7 @@
 # Enforces the layer table of docs/architecture.md: a file in layer L may
 # include public headers of L and of the layers listed before L, never after.
 # Run with -DLIBCONF_SOURCE_DIR=<repo>; fails naming the file, line and include.
-set(order audio transport codec dsp jitter mix room ivr engine store service scenario rtp)
+set(order audio transport codec dsp jitter mix room ivr engine store service scenario rtp sip)
 set(violations "")
 foreach(layer IN LISTS order)
   list(FIND order ${layer} own_rank)

@@ -9,9 +9,9 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
   # libraries (docs/dependencies.md says why each)
   libboost1.81-dev libboost-json1.81-dev libopus-dev libspeexdsp-dev libsrtp2-dev
-  libortp-dev libsndfile1-dev libsqlite3-dev libsodium-dev libbctoolbox-dev libpq-dev
+  libortp-dev libsndfile1-dev libsqlite3-dev libsodium-dev libbctoolbox-dev libbellesip-dev libpq-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev libspandsp-dev sip-tester
+  libgtest-dev libgmock-dev libbenchmark-dev libspandsp-dev sip-tester openssl
   espeak-ng sox flite
   # a throw-away PostgreSQL server for the store tests and benchmarks
   postgresql

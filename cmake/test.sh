@@ -8,6 +8,6 @@ cd "$(dirname "$0")/.."
 bash cmake/setup.sh
 jobs=$(nproc)
 cmake --preset release -DLIBCONF_BUILD_TESTS=ON -DLIBCONF_BUILD_BENCH=ON -DLIBCONF_BUILD_EXAMPLES=ON \
-  -DLIBCONF_BUILD_PYTHON=ON "-DLIBCONF_TEST_DIRS=audio;transport;codec;dsp;jitter;mix;room;ivr;engine;store;service;scenario;rtp;examples;install;python" >/dev/null
+  -DLIBCONF_BUILD_PYTHON=ON "-DLIBCONF_TEST_DIRS=audio;transport;codec;dsp;jitter;mix;room;ivr;engine;store;service;scenario;rtp;sip;examples;install;python" >/dev/null
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs" --timeout 900
