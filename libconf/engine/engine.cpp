@@ -55,7 +55,6 @@ struct Engine::Impl {
     if (r == rooms.end()) return errc::not_found;
     return r->second.worker;
   }
-  int codec_rate(const std::string& name, int requested, int room_rate) const;
   Result<std::unique_ptr<detail::JoinParts>> join_parts(const detail::CodecKey& key, int room_rate) const;
 };
 
@@ -69,10 +68,6 @@ int natural_codec_rate(std::string_view codec, int requested, int room_rate) noe
   if (is("pcmu") || is("pcma")) return 8000;
   if (is("opus") && room_rate == 32000) return 48000;
   return room_rate;
-}
-
-int Engine::Impl::codec_rate(const std::string& name, int requested, int room_rate) const {
-  return natural_codec_rate(name, requested, room_rate);
 }
 
 Result<std::unique_ptr<detail::JoinParts>> Engine::Impl::join_parts(const detail::CodecKey& key,
@@ -159,7 +154,7 @@ Result<LegId> Engine::add_leg(RoomId room, LegConfig config) {
     worker = it->second.worker;
   }
   const int room_rate = room_config.sample_rate_hz;
-  config.codec_params.sample_rate_hz = impl_->codec_rate(config.codec, config.codec_rate_hz, room_rate);
+  config.codec_params.sample_rate_hz = natural_codec_rate(config.codec, config.codec_rate_hz, room_rate);
   config.codec_params.ptime_ms = impl_->config.ptime_ms;
   detail::CodecKey key{config.codec, config.codec_params};
   try {

@@ -76,8 +76,6 @@ class Leg final : public transport::PacketSink {
   const CodecKey& codec_key() const noexcept { return key_; }
   const mix::LegMixState& mix_state() const noexcept { return mix_; }
   void set_mix_state(const mix::LegMixState& s) noexcept { mix_ = s; }
-  int codec_rate_hz() const noexcept { return codec_rate_hz_; }
-  std::uint32_t rtp_frame_samples() const noexcept { return rtp_frame_; }
   bool talking() const noexcept { return talking_; }
   /// Smoothed speech level (ranks talkers for top-N).
   float level_dbfs() const noexcept { return stats_.level_dbfs; }

@@ -50,10 +50,6 @@ std::int32_t Room::stream_index(std::uint32_t group, const CodecKey& key) const 
   return -1;
 }
 
-bool Room::has_stream_for(const CodecKey& key) const noexcept {
-  return stream_index(mix::kSharedGroup, key) >= 0 && stream_index(mix::kSilentGroup, key) >= 0;
-}
-
 Result<void> Room::attach(std::unique_ptr<Leg> leg, JoinParts& parts, std::int64_t now_us, EventSink& events,
                           bool moved, RoomId from_room) noexcept {
   if (legs_ >= config_.max_legs) return errc::capacity_exceeded;
@@ -136,12 +132,6 @@ Result<void> Room::source_gain(LegId listener, LegId source, float gain_db) noex
   const std::int32_t a = slot_of(listener), b = slot_of(source);
   if (a < 0 || b < 0) return errc::not_found;
   return mixer_.set_source_gain(static_cast<mix::LegId>(a), static_cast<mix::LegId>(b), gain_db);
-}
-
-bool Room::has_player(PlaybackId id) const noexcept {
-  for (const Player& p : players_)
-    if (p.active && p.id == id) return true;
-  return false;
 }
 
 Result<void> Room::start_player(PlaybackId id, PromptPtr prompt, const PlayOptions& options, std::int64_t now_us,

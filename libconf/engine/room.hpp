@@ -46,7 +46,6 @@ class Room {
   RoomId id() const noexcept { return id_; }
   int sample_rate_hz() const noexcept { return config_.sample_rate_hz; }
   std::size_t leg_count() const noexcept { return mixer_.leg_count(); }
-  bool has_stream_for(const CodecKey& key) const noexcept;
 
   /// Adds a leg (join or move-in). Streams it needs and the room lacks are
   /// taken from parts. Errors: capacity_exceeded.
@@ -67,7 +66,6 @@ class Room {
                             EventSink& events) noexcept;
   /// Stops a prompt; false when this room does not play it.
   bool stop_player(PlaybackId id, int reason, std::int64_t now_us, EventSink& events) noexcept;
-  bool has_player(PlaybackId id) const noexcept;
   void set_recorder(std::shared_ptr<RoomRecorder> recorder) noexcept { recorder_ = std::move(recorder); }
   std::shared_ptr<RoomRecorder> take_recorder() noexcept { return std::move(recorder_); }
   bool recording() const noexcept { return recorder_ != nullptr; }

@@ -67,7 +67,6 @@ void Worker::apply(Command& command, std::int64_t now_us) noexcept {
             e.room = c.room->id();
             e.time_us = now_us;
             rooms_.push_back(std::move(c.room));
-            room_count_.store(rooms_.size(), std::memory_order_relaxed);
             emit(e);
           },
           [&](CloseRoomCmd& c) {
@@ -78,7 +77,6 @@ void Worker::apply(Command& command, std::int64_t now_us) noexcept {
             if ((*it)->recording()) retire((*it)->take_recorder());
             retire(std::move(*it));
             rooms_.erase(it);
-            room_count_.store(rooms_.size(), std::memory_order_relaxed);
             Event e;
             e.kind = EventKind::room_closed;
             e.room = c.room;

@@ -56,7 +56,6 @@ class Worker final : public EventSink {
   /// One tick: apply queued commands, then run every room.
   void tick(std::uint64_t tick_index, std::int64_t now_us, const Engine::OutputTap* tap) noexcept;
   std::uint64_t dropped_events() const noexcept { return dropped_events_.load(std::memory_order_relaxed); }
-  std::size_t room_count() const noexcept { return room_count_.load(std::memory_order_relaxed); }
 
   void emit(const Event& event) noexcept override;
 
@@ -72,7 +71,6 @@ class Worker final : public EventSink {
   BoundedQueue<Retired> retired_;
   std::vector<std::unique_ptr<Room>> rooms_;
   std::atomic<std::uint64_t> dropped_events_{0};
-  std::atomic<std::size_t> room_count_{0};
 };
 
 }  // namespace libconf::engine::detail

@@ -86,7 +86,6 @@ struct Prompt {
   int sample_rate_hz = 8000;
 };
 using PromptPtr = std::shared_ptr<const Prompt>;
-using PlaybackId = std::uint32_t;
 
 struct PlayOptions {
   /// kNoLeg: everyone in the room hears it (it takes one of the room's top-N

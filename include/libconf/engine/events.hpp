@@ -5,6 +5,7 @@
 /// Ids are the engine's RoomId/LegId; the host maps them to names.
 
 #include <cstdint>
+#include <limits>
 
 #include "libconf/error.hpp"
 
@@ -12,8 +13,12 @@ namespace libconf::engine {
 
 using RoomId = std::uint32_t;
 using LegId = std::uint32_t;
-inline constexpr RoomId kNoRoom = 0;
-inline constexpr LegId kNoLeg = 0;
+using PlaybackId = std::uint32_t;
+/// "No such id", by libconf's one convention: the largest value of the id's
+/// type (as mix::kInvalidLeg), never 0. The engine issues ids from 1 up.
+inline constexpr RoomId kNoRoom = std::numeric_limits<RoomId>::max();
+inline constexpr LegId kNoLeg = std::numeric_limits<LegId>::max();
+inline constexpr PlaybackId kNoPlayback = std::numeric_limits<PlaybackId>::max();
 
 enum class EventKind : std::uint8_t {
   room_created,
