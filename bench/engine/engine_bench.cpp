@@ -44,23 +44,22 @@ std::shared_ptr<Packets> encode_all(const std::string& codec, int rate, std::vec
 
 class ReplayTransport final : public transport::MediaTransport {
  public:
-  ReplayTransport(std::shared_ptr<Packets> packets, const engine::Clock& clock, std::size_t offset)
-      : packets_(std::move(packets)), clock_(clock), next_(offset) {}
-  void poll(transport::PacketSink& sink) noexcept override {
+  ReplayTransport(std::shared_ptr<Packets> packets, std::size_t offset)
+      : packets_(std::move(packets)), next_(offset) {}
+  void poll(transport::PacketSink& sink, std::int64_t now_us) noexcept override {
     const auto& f = packets_->frames[next_++ % packets_->frames.size()];
     transport::ReceivedPacket p;
     p.payload = f;
     p.sequence = seq_++;
     p.rtp_timestamp = ts_;
     ts_ += packets_->rtp_frame;
-    p.arrival_us = clock_.now_us();
+    p.arrival_us = now_us;
     sink.on_packet(p);
   }
   void send(const transport::OutgoingFrame& f) noexcept override { bytes_ += f.payload.size(); }
 
  private:
   std::shared_ptr<Packets> packets_;
-  const engine::Clock& clock_;
   std::size_t next_;
   std::uint16_t seq_ = 0;
   std::uint32_t ts_ = 0;
@@ -87,7 +86,7 @@ void run(benchmark::State& state, int rooms, int legs_per_room, int talkers, con
       lc.codec = codec;
       lc.processing.agc = dsp;
       lc.processing.inband_dtmf = dsp;
-      lc.transport = std::make_unique<ReplayTransport>(l < talkers ? speech : noise, eng.clock(),
+      lc.transport = std::make_unique<ReplayTransport>(l < talkers ? speech : noise,
                                                        static_cast<std::size_t>(l * 37));
       (void)eng.add_leg(room, std::move(lc)).value();
     }

@@ -23,6 +23,7 @@
 #include "libconf/transport/srtp.hpp"
 #ifdef LIBCONF_BENCH_WITH_ORTP
 #include "libconf/rtp/ortp_transport.hpp"
+#include "support/clock.hpp"
 #endif
 
 namespace libconf::bench {
@@ -109,7 +110,7 @@ void run_ticks(benchmark::State& state, std::vector<std::unique_ptr<T>>& legs) {
   // Warm-up: first packets create libsrtp streams, oRTP syncs its queues.
   for (int i = 0; i < 5; ++i) {
     for (auto& l : legs) l->send({frame, 160, false});
-    for (auto& l : legs) l->poll(sink);
+    for (auto& l : legs) l->poll(sink, test::steady_us());
   }
   sink.packets = 0;
   const std::size_t mallocs_before = libconf::bench::g_mallocs.load();
@@ -118,7 +119,7 @@ void run_ticks(benchmark::State& state, std::vector<std::unique_ptr<T>>& legs) {
   const double start = thread_cpu_seconds();
   for (auto _ : state) {
     for (auto& l : legs) l->send({frame, 160, false});
-    for (auto& l : legs) l->poll(sink);
+    for (auto& l : legs) l->poll(sink, test::steady_us());
   }
   const double seconds = thread_cpu_seconds() - start;
   const double ticks = static_cast<double>(state.iterations());

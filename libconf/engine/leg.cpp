@@ -94,7 +94,7 @@ void Leg::emit_pending_dtmf(std::int64_t now_us, RoomId room, EventSink& events)
 }
 
 void Leg::receive(std::int64_t now_us, RoomId room, std::span<std::int16_t> room_frame, EventSink& events) noexcept {
-  transport_->poll(*this);
+  transport_->poll(*this, now_us);
   emit_pending_dtmf(now_us, room, events);
 
   std::span<std::int16_t> pcm(decoded_.data(), codec_frame_);

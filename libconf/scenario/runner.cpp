@@ -193,7 +193,7 @@ RunResult run_scenario(const Scenario& sc, const std::filesystem::path& out_dir,
           throw Error(errc::codec_error, sc.source + ": participant '" + p.spec->name + "': codec " + p.spec->codec +
                                              " at " + std::to_string(p.codec_rate) + " Hz: " +
                                              (phone_enc ? phone_dec.error() : phone_enc.error()).message());
-        auto transport = std::make_unique<FileTransport>(*clock, std::move(*phone_enc), std::move(*phone_dec),
+        auto transport = std::make_unique<FileTransport>(std::move(*phone_enc), std::move(*phone_dec),
                                                          p.input, to_us(p.spec->input_start_s), p.heard, 0,
                                                          sc.ptime_ms);
         p.transport = transport.get();

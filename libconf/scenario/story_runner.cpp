@@ -260,7 +260,7 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
       lc.processing.agc = false;
       lc.processing.talker_detection = false;
     }
-    lc.transport = std::make_unique<FileTransport>(*clock, std::move(*enc), std::move(*dec),
+    lc.transport = std::make_unique<FileTransport>(std::move(*enc), std::move(*dec),
                                                    std::span<const std::int16_t>(p.input).subspan(first), now_us,
                                                    p.heard, 0, kPtimeMs);
     p.started = true;

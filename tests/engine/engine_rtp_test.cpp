@@ -11,6 +11,7 @@
 #include "libconf/codec/registry.hpp"
 #include "libconf/engine/engine.hpp"
 #include "libconf/transport/rtp_transport.hpp"
+#include "support/clock.hpp"
 #include "support/signals.hpp"
 
 namespace libconf::engine {
@@ -77,12 +78,12 @@ TEST(EngineRtp, TwoPhonesOverUdpInRealTime) {
     std::this_thread::sleep_until(start + std::chrono::milliseconds(20 * frame));
     alice.send_frame(frame);
     bob.send_frame(frame);
-    alice.rtp->poll(alice);
-    bob.rtp->poll(bob);
+    alice.rtp->poll(alice, test::steady_us());
+    bob.rtp->poll(bob, test::steady_us());
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  alice.rtp->poll(alice);
-  bob.rtp->poll(bob);
+  alice.rtp->poll(alice, test::steady_us());
+  bob.rtp->poll(bob, test::steady_us());
   engine.stop();
 
   ASSERT_GT(bob.heard.size(), 8000u);  // at least 1 s came back

@@ -57,7 +57,7 @@ struct Bench {
     lc.codec = codec;
     lc.codec_rate_hz = rate;
     lc.processing = processing;
-    lc.transport = std::make_unique<scenario::FileTransport>(*clock, std::move(*codecs.create(codec, p)), std::move(*codecs.create(codec, p)),
+    lc.transport = std::make_unique<scenario::FileTransport>(std::move(*codecs.create(codec, p)), std::move(*codecs.create(codec, p)),
                                                               phone->input, clock->now_us(), phone->heard, 0, 20);
     auto id = engine->add_leg(room, std::move(lc));
     EXPECT_TRUE(id);

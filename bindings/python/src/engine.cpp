@@ -91,7 +91,7 @@ class PyEngine {
     lc.jitter_min_delay_ms = jitter_min_delay_ms;
     lc.jitter_max_delay_ms = jitter_max_delay_ms;
     lc.transport = std::make_unique<scenario::FileTransport>(
-        engine_->clock(), std::move(encoder), std::move(decoder), in, input_start_us.value_or(engine_->clock().now_us()),
+        std::move(encoder), std::move(decoder), in, input_start_us.value_or(engine_->clock().now_us()),
         out, record_start_us, engine_->ptime_ms());
     const LegId id = unwrap(engine_->add_leg(room, std::move(lc)), "Engine.add_leg");
     legs_[id] = std::move(arrays);
