@@ -80,7 +80,7 @@ void run(benchmark::State& state, int rooms, int legs_per_room, int talkers, con
     rc.sample_rate_hz = rate;
     rc.max_legs = static_cast<std::size_t>(legs_per_room);
     rc.share_encoded_output = share;
-    const auto room = eng.create_room(rc);
+    const auto room = eng.create_room(rc).value();
     for (int l = 0; l < legs_per_room; ++l) {
       engine::LegConfig lc;
       lc.codec = codec;
@@ -93,12 +93,12 @@ void run(benchmark::State& state, int rooms, int legs_per_room, int talkers, con
   }
   std::array<engine::Event, 4096> events;
   for (int i = 0; i < 10; ++i) {
-    eng.tick();
+    eng.tick().value();
     while (eng.poll_events(events) > 0) {}
   }
   std::int64_t ticks = 0;
   for (auto _ : state) {
-    eng.tick();
+    eng.tick().value();
     ++ticks;
     state.PauseTiming();
     while (eng.poll_events(events) > 0) {}

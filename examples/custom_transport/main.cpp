@@ -164,7 +164,7 @@ int main() {
   engine::RoomConfig rc;
   rc.name = "pipes";
   rc.sample_rate_hz = 8000;
-  const engine::RoomId room = eng.create_room(rc);
+  const engine::RoomId room = eng.create_room(rc).value();
 
   // One ring pair per call: the engine's leg owns one end, the phone the other.
   FrameRing alice_up, alice_down, bob_up, bob_down;
@@ -192,7 +192,7 @@ int main() {
     bob.say(bob_phone, tick, false);
     if (tick == 10) alice_phone.send_dtmf({'5', false, 0, now});
     if (tick == 15) alice_phone.send_dtmf({'5', true, 100, now});
-    eng.tick();
+    eng.tick().value();
     alice_phone.poll(alice, now);
     bob_phone.poll(bob, now);
     for (std::size_t n; (n = eng.poll_events(events)) > 0;)

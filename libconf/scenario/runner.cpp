@@ -97,7 +97,10 @@ RunResult run_scenario(const Scenario& sc, const std::filesystem::path& out_dir,
     rc.sample_rate_hz = r.sample_rate_hz;
     rc.top_n = r.top_n;
     rc.max_legs = r.max_legs;
-    const engine::RoomId id = eng.create_room(rc);
+    std::string why;
+    const auto created = eng.create_room(rc, &why);
+    if (!created) throw Error(errc::invalid_argument, sc.source + ": rooms '" + r.name + "': " + why);
+    const engine::RoomId id = *created;
     room_ids[r.name] = id;
     room_names[id] = r.name;
   }
@@ -264,7 +267,7 @@ RunResult run_scenario(const Scenario& sc, const std::filesystem::path& out_dir,
       log_action(now, a, r ? "ok" : r.error().message().c_str());
     }
 
-    eng.tick();
+    eng.tick().value();
 
     for (std::size_t n; (n = eng.poll_events(evbuf)) > 0;) {
       for (std::size_t i = 0; i < n; ++i) {
@@ -312,7 +315,7 @@ RunResult run_scenario(const Scenario& sc, const std::filesystem::path& out_dir,
       leave(p, "scenario ended");
     }
   }
-  eng.tick();  // apply the leaves, emit the final events
+  eng.tick().value();  // apply the leaves, emit the final events
   for (std::size_t n; (n = eng.poll_events(evbuf)) > 0;) {
     for (std::size_t i = 0; i < n; ++i) {
       const engine::Event& e = evbuf[i];

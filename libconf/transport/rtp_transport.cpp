@@ -93,6 +93,10 @@ struct RtpTransport::Impl {
   bool has_remote_ = false;
   bool latched_rtp_ = false;
   bool latched_rtcp_ = false;
+  // The source a re-INVITE moved away from: packets still in flight from it
+  // must not latch the stream back (symmetric RTP).
+  SocketAddress superseded_rtp_;
+  bool has_superseded_ = false;
 
   std::optional<SrtpSession> srtp_out_;
   std::optional<SrtpSession> srtp_in_;
@@ -270,7 +274,11 @@ void RtpTransport::apply_update(PreparedTransportUpdate& prepared) noexcept {
   auto* p = dynamic_cast<RtpPreparedUpdate*>(&prepared);
   if (!p) return;
   Impl& d = *impl_;
-  if (p->remote_rtp) d.set_remote(*p->remote_rtp, *p->remote_rtcp);
+  if (p->remote_rtp) {
+    d.has_superseded_ = d.has_remote_ && !(d.remote_rtp_ == *p->remote_rtp);
+    if (d.has_superseded_) d.superseded_rtp_ = d.remote_rtp_;
+    d.set_remote(*p->remote_rtp, *p->remote_rtcp);
+  }
   if (p->payload) {
     d.payload_type_ = p->payload->payload_type;
     d.clock_rate_hz_ = p->payload->clock_rate_hz;
@@ -352,7 +360,8 @@ void RtpTransport::Impl::handle_rtp(std::span<std::uint8_t> data, const SocketAd
     ++stats_.wrong_payload_type_dropped;
     return;
   }
-  if (symmetric_rtp_ && latched_rtp_ && !(from == remote_rtp_)) {
+  if (symmetric_rtp_ && ((latched_rtp_ && !(from == remote_rtp_)) ||
+                         (!latched_rtp_ && has_superseded_ && from == superseded_rtp_))) {
     ++stats_.foreign_source_dropped;
     return;
   }

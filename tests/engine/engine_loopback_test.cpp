@@ -38,7 +38,7 @@ TEST(EngineLoopback, DefaultVirtualClockDecodesEveryFrame) {
   Engine engine;  // its own VirtualClock: tick() advances it
   RoomConfig rc;
   rc.sample_rate_hz = 8000;
-  const RoomId room = engine.create_room(rc);
+  const RoomId room = engine.create_room(rc).value();
   Phone alice, bob;
   std::vector<LegId> legs;
   for (Phone* p : {&alice, &bob}) {
@@ -56,7 +56,7 @@ TEST(EngineLoopback, DefaultVirtualClockDecodesEveryFrame) {
     const std::int64_t now = engine.clock().now_us();
     alice.say(std::span(tone).subspan(t * 160, 160), t == 0);
     bob.say(silence, t == 0);
-    engine.tick();
+    engine.tick().value();
     alice.end->poll(alice, now);
     bob.end->poll(bob, now);
   }

@@ -58,6 +58,27 @@ TEST(RtpTransportUpdate, NewRemoteAddressRedirectsTheStream) {
   EXPECT_EQ(at_b.packets.size(), 1u);
 }
 
+// The peer moved (re-INVITE with a new address): packets still in flight
+// from its old address must not latch the stream back to it.
+TEST(RtpTransportUpdate, InFlightPacketsFromTheOldAddressDoNotLatchBack) {
+  auto bridge = open_rtp(), old_phone = open_rtp(), new_phone = open_rtp();
+  old_phone->set_remote("127.0.0.1", bridge->local_port());
+  new_phone->set_remote("127.0.0.1", bridge->local_port());
+  bridge->set_remote("127.0.0.1", old_phone->local_port());
+  CollectingSink sink;
+  old_phone->send({bytes(1), 160, true});
+  ASSERT_TRUE(poll_until(*bridge, sink, [&] { return sink.packets.size() == 1; }));
+  ASSERT_TRUE(bridge->latched());
+  old_phone->send({bytes(2), 160, false});  // in flight while the re-INVITE is handled
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  update(*bridge, {.remote = RemoteEndpoint{"127.0.0.1", new_phone->local_port(), 0}});
+  ASSERT_TRUE(poll_until(*bridge, sink, [&] { return bridge->stats().foreign_source_dropped == 1; }));
+  new_phone->send({bytes(3), 160, false});
+  ASSERT_TRUE(poll_until(*bridge, sink, [&] { return sink.packets.size() == 2; }));
+  EXPECT_EQ(sink.packets[1].payload, bytes(3));
+  EXPECT_EQ(bridge->remote_port(), new_phone->local_port());
+}
+
 TEST(RtpTransportUpdate, NewPayloadFormatIsSentAndOnlyAcceptedAfterTheReceiverUpdates) {
   auto a = open_rtp(), b = open_rtp();
   a->set_remote("127.0.0.1", b->local_port());

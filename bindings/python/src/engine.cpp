@@ -39,7 +39,10 @@ class PyEngine {
     rc.max_legs = max_legs;
     rc.top_n = top_n;
     rc.talker_hysteresis_db = hysteresis;
-    const RoomId id = engine_->create_room(rc);
+    std::string why;
+    const auto created = engine_->create_room(rc, &why);
+    if (!created) raise_error(static_cast<errc>(created.error().value()), "Engine.create_room: " + why);
+    const RoomId id = *created;
     room_rates_[id] = rate;
     return id;
   }
@@ -106,7 +109,7 @@ class PyEngine {
 
   void tick(int n) {
     py::gil_scoped_release nogil;
-    for (int i = 0; i < n; ++i) engine_->tick();
+    for (int i = 0; i < n; ++i) engine_->tick().value();
   }
 
   std::vector<Event> poll_events() {
