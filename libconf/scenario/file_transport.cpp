@@ -47,13 +47,13 @@ void FileTransport::poll(transport::PacketSink& sink, std::int64_t now) noexcept
     p.payload_type = static_cast<std::uint8_t>(std::max(0, encoder_->static_payload_type()));
     p.ssrc = 0x1ceb00da;
     p.arrival_us = now;
-    ++packets_sent_;
+    counters_->packets_sent.fetch_add(1, std::memory_order_relaxed);
     sink.on_packet(p);
   }
 }
 
 void FileTransport::send(const transport::OutgoingFrame& frame) noexcept {
-  ++packets_received_;
+  counters_->packets_received.fetch_add(1, std::memory_order_relaxed);
   const Result<std::size_t> n = decoder_->decode(frame.payload, decoded_);
   if (!n) return;
   const std::int64_t now = now_us_;

@@ -9,6 +9,7 @@
 /// recording buffers are sized up front. Time is the engine's: the now_us of
 /// each poll() (send() records at the time of the tick's poll).
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -32,8 +33,14 @@ class FileTransport final : public transport::MediaTransport {
   void poll(transport::PacketSink& sink, std::int64_t now_us) noexcept override;
   void send(const transport::OutgoingFrame& frame) noexcept override;
 
-  std::uint64_t packets_sent() const noexcept { return packets_sent_; }
-  std::uint64_t packets_received() const noexcept { return packets_received_; }
+  /// What the phone counted. Shared, so a host can read it on any thread
+  /// and after the engine destroyed the transport (a refused or removed leg):
+  /// keep counters(), never a pointer to the transport.
+  struct Counters {
+    std::atomic<std::uint64_t> packets_sent{0};      ///< by the phone (poll)
+    std::atomic<std::uint64_t> packets_received{0};  ///< by the phone (send)
+  };
+  std::shared_ptr<const Counters> counters() const noexcept { return counters_; }
 
  private:
   std::unique_ptr<codec::Codec> encoder_;
@@ -50,8 +57,7 @@ class FileTransport final : public transport::MediaTransport {
   std::uint32_t rtp_timestamp_ = 0;
   std::vector<std::uint8_t> packet_;
   std::vector<std::int16_t> decoded_;
-  std::uint64_t packets_sent_ = 0;      // by the phone (poll)
-  std::uint64_t packets_received_ = 0;  // by the phone (send)
+  std::shared_ptr<Counters> counters_ = std::make_shared<Counters>();
 };
 
 }  // namespace libconf::scenario
