@@ -7,6 +7,9 @@
 // Baselines in the same run: share_encoded_output=false (encode per listener),
 // and the G.711 rooms without the per-leg AGC and in-band DTMF guard.
 //   build/release/bench/engine/bench_engine --benchmark_counters_tabular=true
+// BM_ApplyCommands measures what applying commands costs a worker (kind: 0
+// none, 1 set_mix_state, 2 add_leg, 3 remove_leg, 4 move_leg, 5 hold via
+// update_leg, 6 codec change via update_leg).
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -118,8 +121,76 @@ void BM_G711_100RoomsOf10(benchmark::State& s) { run(s, 100, 10, 2, "PCMU", 8000
 void BM_G711_100RoomsOf10_NoAgcNoInbandDtmf(benchmark::State& s) { run(s, 100, 10, 2, "PCMU", 8000, true, false); }
 void BM_Opus48k_RoomOf500(benchmark::State& s) { run(s, 1, 500, 4, "opus", 48000, s.range(0) != 0); }
 
+// What applying one command costs the worker, for EngineConfig's
+// commands_per_tick: 64 commands of one kind per tick on a worker carrying
+// one 10-leg G.711 room. per_command_us = (time of that tick - time of an
+// idle tick) / 64, the idle tick measured in the same run (kind 0).
+enum class Kind { none, set_mix, add_leg, remove_leg, move_leg, hold, change_codec };
+
+void BM_ApplyCommands(benchmark::State& state) {
+  const auto kind = static_cast<Kind>(state.range(0));
+  constexpr int kCommands = 64;
+  engine::EngineConfig ec;
+  ec.workers = 1;
+  ec.commands_per_tick = 1024;
+  engine::Engine eng(std::move(ec));
+  auto noise = encode_all("PCMU", 8000, test::white_noise(-65, 16000, 3));
+  auto make_leg = [&](std::size_t offset) {
+    engine::LegConfig lc;
+    lc.transport = std::make_unique<ReplayTransport>(noise, offset);
+    return lc;
+  };
+  engine::RoomConfig rc;
+  rc.sample_rate_hz = 8000;
+  rc.max_legs = 4096;
+  const auto busy = eng.create_room(rc).value();
+  const auto other = eng.create_room(rc).value();
+  std::vector<engine::LegId> legs;
+  for (int l = 0; l < 10; ++l) legs.push_back(eng.add_leg(busy, make_leg(static_cast<std::size_t>(l))).value());
+  std::vector<engine::LegId> extra;
+  for (int l = 0; l < kCommands; ++l) extra.push_back(eng.add_leg(other, make_leg(static_cast<std::size_t>(l))).value());
+  std::array<engine::Event, 4096> events;
+  auto settle = [&] {
+    eng.tick().value();
+    while (eng.poll_events(events) > 0) {}
+  };
+  settle();
+  bool flip = false;
+  for (auto _ : state) {
+    state.PauseTiming();
+    flip = !flip;
+    for (int i = 0; i < kCommands && kind != Kind::none; ++i) {
+      const engine::LegId leg = extra[static_cast<std::size_t>(i)];
+      switch (kind) {
+        case Kind::set_mix: (void)eng.set_mix_state(leg, {.muted = flip}); break;
+        case Kind::add_leg: extra[static_cast<std::size_t>(i)] = eng.add_leg(other, make_leg(0)).value(); break;
+        case Kind::remove_leg: (void)eng.remove_leg(leg); break;
+        case Kind::move_leg: (void)eng.move_leg(leg, flip ? busy : other); break;
+        case Kind::hold:
+          (void)eng.update_leg(leg, {.direction = flip ? engine::MediaDirection::recvonly : engine::MediaDirection::sendrecv});
+          break;
+        case Kind::change_codec: (void)eng.update_leg(leg, {.codec = engine::LegCodec{flip ? "PCMA" : "PCMU"}}); break;
+        case Kind::none: break;
+      }
+    }
+    state.ResumeTiming();
+    eng.tick().value();
+    state.PauseTiming();
+    while (eng.poll_events(events) > 0) {}
+    // add/remove alternate so the room neither fills nor empties.
+    if (kind == Kind::remove_leg)
+      for (auto& leg : extra) leg = eng.add_leg(other, make_leg(0)).value();
+    if (kind == Kind::add_leg)
+      for (int i = 0; i < kCommands; ++i) (void)eng.remove_leg(extra[static_cast<std::size_t>(i)]);
+    if (kind == Kind::add_leg || kind == Kind::remove_leg) settle();
+    state.ResumeTiming();
+  }
+  state.counters["commands_per_tick"] = kind == Kind::none ? 0 : kCommands;
+}
+
 }  // namespace
 
+BENCHMARK(BM_ApplyCommands)->ArgName("kind")->DenseRange(0, 6)->Unit(benchmark::kMicrosecond)->MinTime(0.5);
 BENCHMARK(BM_G711_100RoomsOf10)->ArgName("shared")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_G711_100RoomsOf10_NoAgcNoInbandDtmf)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_Opus48k_RoomOf500)->ArgName("shared")->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(2.0);

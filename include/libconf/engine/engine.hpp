@@ -127,9 +127,9 @@ struct LegCodec {
 /// its RTP clock): the engine decodes and encodes with the codec, the
 /// transport labels and accepts the packets.
 struct LegUpdate {
-  std::optional<LegCodec> codec;
-  std::optional<transport::TransportUpdate> transport;  ///< remote address, payload formats, SRTP keys
-  std::optional<MediaDirection> direction;               ///< hold / unhold
+  std::optional<LegCodec> codec{};
+  std::optional<transport::TransportUpdate> transport{};  ///< remote address, payload formats, SRTP keys
+  std::optional<MediaDirection> direction{};               ///< hold / unhold
 };
 
 /// A recorded prompt or music: mono PCM, immutable, shared by every playback.

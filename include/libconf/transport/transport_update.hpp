@@ -39,10 +39,10 @@ struct PayloadFormat {
 /// Fields left empty are kept. SRTP can be switched on or rekeyed mid-call,
 /// never off: a downgrade to plain RTP needs a new leg.
 struct TransportUpdate {
-  std::optional<RemoteEndpoint> remote;
-  std::optional<PayloadFormat> payload;
-  std::optional<SrtpKeys> srtp_send;  ///< our new a=crypto key
-  std::optional<SrtpKeys> srtp_recv;  ///< the peer's new a=crypto key
+  std::optional<RemoteEndpoint> remote{};
+  std::optional<PayloadFormat> payload{};
+  std::optional<SrtpKeys> srtp_send{};  ///< our new a=crypto key
+  std::optional<SrtpKeys> srtp_recv{};  ///< the peer's new a=crypto key
 
   bool empty() const noexcept { return !remote && !payload && !srtp_send && !srtp_recv; }
 };

@@ -44,7 +44,7 @@ class StatsCell {
       if (attempt > 64) std::this_thread::yield();  // the writer was preempted mid-publish
     }
     LegStats s;
-    std::memcpy(&s, words.data(), sizeof(LegStats));
+    std::memcpy(static_cast<void*>(&s), words.data(), sizeof(LegStats));  // trivially copyable (asserted)
     return s;
   }
 
