@@ -7,8 +7,8 @@
 #     the same C++ suite under it;
 #  3. builds only the engine stress test with ThreadSanitizer (preset tsan) and
 #     runs it for 25 s: real clock, four workers, three control threads.
-# Any sanitizer report fails the run. On the project's 2-core machine the
-# whole script takes about 22 minutes from a cold build (docs/performance.md).
+# Any sanitizer report fails the run. On an idle 2-core machine the whole
+# script is estimated at 17-20 minutes from a cold build (docs/performance.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash cmake/setup.sh

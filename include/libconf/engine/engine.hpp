@@ -53,12 +53,13 @@ struct EngineConfig {
   std::size_t command_queue = 4096;
   std::size_t event_queue = 65536;
   /// Commands a worker applies at the start of a tick; the rest wait for the
-  /// next one, so a burst of joins (a conference starting, a host
-  /// reconnecting) cannot push a tick past its deadline. 64: applying one
-  /// command costs 0.2–3 µs on the project's machine (bench/engine,
-  /// BM_ApplyCommands), so a full budget stays under 0.2 ms, 1 % of a 20 ms
-  /// tick, and 3,200 commands a second still drain per worker.
-  std::size_t commands_per_tick = 64;
+  /// next one, so a burst (a conference starting, a host reconnecting and
+  /// re-creating its calls) cannot push a tick past its deadline. 256: one
+  /// command costs the worker 0.1–1.8 µs on the project's machine (codec
+  /// change the most; bench/engine BM_ApplyCommands, docs/performance.md),
+  /// so a full budget adds at most ~0.5 ms to a tick (2.5 % of 20 ms) and a
+  /// worker still drains 12,800 commands a second.
+  std::size_t commands_per_tick = 256;
 };
 
 /// The leg's media direction, as the bridge's own SDP attribute says it (the
