@@ -194,5 +194,22 @@ TEST(EngineCommands, RunTimeCallsReturnErrorsInsteadOfThrowing) {
   EXPECT_EQ(b.engine->update_leg(999, {}).error(), errc::not_found);
 }
 
+// Issue 10: one convention for "no such id" across the engine and the mixer.
+TEST(EngineIds, NoIdIsTheLargestValueOfItsTypeAsInTheMixer) {
+  static_assert(kNoLeg == mix::kInvalidLeg);
+  static_assert(kNoRoom == std::numeric_limits<RoomId>::max() && kNoPlayback == std::numeric_limits<PlaybackId>::max());
+  Bench b;
+  const RoomId r = b.room(8000);
+  const LegId a = b.join(r, {});
+  EXPECT_NE(r, kNoRoom);
+  EXPECT_NE(a, kNoLeg);
+  EXPECT_EQ(b.engine->room_of(a + 1000), kNoRoom);
+  b.run(1);
+  const auto created = std::find_if(b.events.begin(), b.events.end(),
+                                    [](const Event& e) { return e.kind == EventKind::room_created; });
+  ASSERT_NE(created, b.events.end());
+  EXPECT_EQ(created->leg, kNoLeg);  // a room event names no leg
+}
+
 }  // namespace
 }  // namespace libconf::engine
