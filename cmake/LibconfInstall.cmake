@@ -33,6 +33,11 @@ foreach(l IN LISTS layers)
     string(APPEND pc_libs " -l${lname}")
   endif()
 endforeach()
+# Instrumented static libraries need the sanitizer runtime at link time.
+set(pc_sanitize "")
+foreach(flag IN LISTS LIBCONF_SANITIZER_FLAGS)
+  string(APPEND pc_sanitize " ${flag}")
+endforeach()
 # Relocatable: the prefix is found from the .pc file's own place.
 file(RELATIVE_PATH pc_prefix_rel "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
 configure_file(cmake/libconf.pc.in ${CMAKE_CURRENT_BINARY_DIR}/libconf.pc @ONLY)

@@ -21,13 +21,12 @@
 #include "libconf/transport/rtp_packet.hpp"
 #include "libconf/transport/rtp_transport.hpp"
 #include "libconf/transport/srtp.hpp"
+#include "support/alloc_counter.hpp"
+#include "support/clock.hpp"
 #ifdef LIBCONF_BENCH_WITH_ORTP
 #include "libconf/rtp/ortp_transport.hpp"
 #endif
 
-namespace libconf::bench {
-extern std::atomic<std::size_t> g_mallocs;
-}
 
 namespace {
 
@@ -109,16 +108,16 @@ void run_ticks(benchmark::State& state, std::vector<std::unique_ptr<T>>& legs) {
   // Warm-up: first packets create libsrtp streams, oRTP syncs its queues.
   for (int i = 0; i < 5; ++i) {
     for (auto& l : legs) l->send({frame, 160, false});
-    for (auto& l : legs) l->poll(sink);
+    for (auto& l : legs) l->poll(sink, test::steady_us());
   }
   sink.packets = 0;
-  const std::size_t mallocs_before = libconf::bench::g_mallocs.load();
+  const std::size_t mallocs_before = libconf::test::process_allocation_count();
   // Thread CPU time (user + kernel, so the socket syscalls count): the cost
   // of the work itself, not of other processes sharing the cores.
   const double start = thread_cpu_seconds();
   for (auto _ : state) {
     for (auto& l : legs) l->send({frame, 160, false});
-    for (auto& l : legs) l->poll(sink);
+    for (auto& l : legs) l->poll(sink, test::steady_us());
   }
   const double seconds = thread_cpu_seconds() - start;
   const double ticks = static_cast<double>(state.iterations());
@@ -129,7 +128,7 @@ void run_ticks(benchmark::State& state, std::vector<std::unique_ptr<T>>& legs) {
   state.counters["pkts_in_per_cpu_s"] = static_cast<double>(sink.packets) / seconds;
   state.counters["delivered_ratio"] = static_cast<double>(sink.packets) / (ticks * legs_n);
   state.counters["mallocs_per_leg_tick"] =
-      static_cast<double>(libconf::bench::g_mallocs.load() - mallocs_before) / (ticks * legs_n);
+      static_cast<double>(libconf::test::process_allocation_count() - mallocs_before) / (ticks * legs_n);
 }
 
 // srtp: 0 = plain RTP, 1 = AES_CM_128_HMAC_SHA1_80, 2 = AEAD_AES_128_GCM.

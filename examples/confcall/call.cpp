@@ -58,16 +58,16 @@ sip::LocalMedia CallController::advertised(std::uint16_t port) const {
 
 std::uint16_t CallController::reserve_rtp_port() {
   if (rtp_port_ != 0) return rtp_port_;
-  auto address = transport::SocketAddress::parse(options_.rtp_ip, static_cast<std::uint16_t>(options_.rtp_port));
-  if (!address) throw Error(errc::invalid_argument, "--rtp-ip '" + options_.rtp_ip + "' is not a numeric IP address");
   if (options_.rtp_port != 0) {
     rtp_port_ = static_cast<std::uint16_t>(options_.rtp_port);
     return rtp_port_;
   }
   // Hold the port (and the next one, for RTCP without rtcp-mux) until the media starts.
-  auto ports = transport::UdpSocket::allocate_rtp_port(*address, transport::PortRange{}, true);
+  auto ports = transport::RtpPortReservation::reserve(options_.rtp_ip, transport::PortRange{}, true);
+  if (!ports && ports.error() == errc::invalid_argument)
+    throw Error(errc::invalid_argument, "--rtp-ip '" + options_.rtp_ip + "' is not a numeric IP address");
   if (!ports) throw Error(errc::capacity_exceeded, "no free RTP port on " + options_.rtp_ip);
-  rtp_port_ = ports->rtp.local_port();
+  rtp_port_ = ports->port();
   reserved_ = std::move(*ports);
   return rtp_port_;
 }

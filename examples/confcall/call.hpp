@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "libconf/sip/user_agent.hpp"
-#include "libconf/transport/udp_socket.hpp"
+#include "libconf/transport/rtp_port_reservation.hpp"
 #include "media.hpp"
 #include "options.hpp"
 
@@ -70,7 +70,7 @@ class CallController final : public libconf::sip::UserAgentHandler {
   std::unique_ptr<libconf::sip::UserAgent> ua_;
   libconf::sip::CallId call_ = libconf::sip::kNoCall;
   libconf::sip::RegistrationId registration_ = 0;
-  std::optional<libconf::transport::UdpSocket::RtpPorts> reserved_;
+  std::optional<libconf::transport::RtpPortReservation> reserved_;
   std::uint16_t rtp_port_ = 0;
   std::unique_ptr<MediaRunner> media_;
   std::int64_t start_ms_ = 0;

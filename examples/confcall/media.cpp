@@ -197,7 +197,7 @@ void MediaRunner::run() {
       }
 
       // Hear: the one place that polls the transport.
-      p->rtp->poll(*p);
+      p->rtp->poll(*p, monotonic_us());
       const auto f = p->jitter->get(monotonic_us());
       std::span<std::int16_t> heard(p->heard.data(), p->frame);
       std::fill(heard.begin(), heard.end(), 0);

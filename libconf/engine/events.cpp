@@ -22,6 +22,7 @@ const char* to_string(EventKind kind) noexcept {
     case EventKind::playback_done: return "playback_done";
     case EventKind::recording_started: return "recording_started";
     case EventKind::recording_stopped: return "recording_stopped";
+    case EventKind::leg_updated: return "leg_updated";
   }
   return "unknown";
 }

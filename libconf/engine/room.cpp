@@ -29,8 +29,9 @@ Event event(EventKind kind, RoomId room, LegId leg, std::int64_t now_us) {
 Room::Room(RoomId id, const RoomConfig& config, int ptime_ms)
     : id_(id), config_(config), ptime_ms_(ptime_ms), mixer_(mixer_config(config, ptime_ms)) {
   slots_.resize(config.max_legs + Engine::kMaxPlaybacksPerRoom);
-  // Two groups (shared, silent) for a handful of codecs without reallocating.
-  streams_.reserve(16);
+  // Two groups (shared, silent) for kMaxCodecKeys codec settings; a leg with
+  // one more encodes for itself (the vector never grows on the worker).
+  streams_.reserve(2 * kMaxCodecKeys);
 }
 
 std::int32_t Room::slot_of(LegId id) const noexcept {
@@ -50,34 +51,35 @@ std::int32_t Room::stream_index(std::uint32_t group, const CodecKey& key) const 
   return -1;
 }
 
-bool Room::has_stream_for(const CodecKey& key) const noexcept {
-  return stream_index(mix::kSharedGroup, key) >= 0 && stream_index(mix::kSilentGroup, key) >= 0;
-}
-
-Result<void> Room::attach(std::unique_ptr<Leg> leg, JoinParts& parts, std::int64_t now_us, EventSink& events,
-                          bool moved, RoomId from_room) noexcept {
-  if (legs_ >= config_.max_legs) return errc::capacity_exceeded;
-  const Result<mix::LegId> slot = mixer_.add_leg();
-  if (!slot) return slot.error();
-  (void)mixer_.set_state(*slot, leg->mix_state());
-  Slot& s = slots_[*slot];
+void Room::resolve_streams(Slot& s, JoinParts* parts) noexcept {
   for (std::uint32_t g : {mix::kSharedGroup, mix::kSilentGroup}) {
-    std::int32_t idx = stream_index(g, leg->codec_key());
-    if (idx < 0) {
-      for (auto& candidate : parts.streams) {
-        if (candidate && candidate->group == g && candidate->key == leg->codec_key()) {
-          // streams_ has reserved room; beyond it the vector grows (membership
-          // change, never a media tick).
+    std::int32_t idx = stream_index(g, s.leg->codec_key());
+    if (idx < 0 && parts && streams_.size() < streams_.capacity()) {
+      for (auto& candidate : parts->streams) {
+        if (candidate && candidate->group == g && candidate->key == s.leg->codec_key()) {
           streams_.push_back(std::move(candidate));
           idx = static_cast<std::int32_t>(streams_.size() - 1);
           break;
         }
       }
     }
-    s.streams[g == mix::kSharedGroup ? 0 : 1] = idx;
+    s.streams[g == mix::kSharedGroup ? 0 : 1] = idx;  // -1: the leg encodes for itself
   }
+}
+
+Result<void> Room::attach(std::unique_ptr<Leg>& leg, JoinParts& parts, std::int64_t now_us, EventSink& events,
+                          bool moved, RoomId from_room) noexcept {
+  LIBCONF_DCHECK_OWNER(owner_);
+  // The engine reserves capacity when add_leg/move_leg is called: refusing
+  // here would be a bug in that reservation.
+  if (legs_ >= config_.max_legs) return errc::capacity_exceeded;
+  const Result<mix::LegId> slot = mixer_.add_leg();
+  if (!slot) return slot.error();
+  (void)mixer_.set_state(*slot, leg->mix_state());
+  Slot& s = slots_[*slot];
   const LegId id = leg->id();
   s.leg = std::move(leg);
+  resolve_streams(s, &parts);
   ++legs_;
   Event e = event(moved ? EventKind::leg_moved : EventKind::leg_joined, id_, id, now_us);
   e.other_room = from_room;
@@ -86,6 +88,7 @@ Result<void> Room::attach(std::unique_ptr<Leg> leg, JoinParts& parts, std::int64
 }
 
 std::unique_ptr<Leg> Room::detach(LegId id, std::int64_t now_us, EventSink& events, bool moved) noexcept {
+  LIBCONF_DCHECK_OWNER(owner_);
   const std::int32_t s = slot_of(id);
   if (s < 0) return nullptr;
   Slot& slot = slots_[static_cast<std::size_t>(s)];
@@ -102,13 +105,9 @@ std::unique_ptr<Leg> Room::detach(LegId id, std::int64_t now_us, EventSink& even
   return leg;
 }
 
-std::vector<std::unique_ptr<Leg>> Room::detach_all(std::int64_t now_us, EventSink& events) {
-  std::vector<std::unique_ptr<Leg>> out;
+void Room::end_all_players(std::int64_t now_us, EventSink& events) noexcept {
   for (Player& p : players_)
     if (p.active) end_player(p, 2, now_us, events);
-  for (auto& s : slots_)
-    if (s.leg) out.push_back(detach(s.leg->id(), now_us, events, false));
-  return out;
 }
 
 Result<void> Room::set_mix_state(LegId id, const mix::LegMixState& state, std::int64_t now_us,
@@ -125,6 +124,20 @@ Result<void> Room::set_mix_state(LegId id, const mix::LegMixState& state, std::i
   return {};
 }
 
+Result<void> Room::update_leg(LegId id, LegChange& change, JoinParts* parts, std::int64_t now_us,
+                              EventSink& events) noexcept {
+  LIBCONF_DCHECK_OWNER(owner_);
+  const std::int32_t i = slot_of(id);
+  if (i < 0) return errc::not_found;
+  Slot& s = slots_[static_cast<std::size_t>(i)];
+  s.leg->apply(change, now_us, id_, events);
+  if (change.media) resolve_streams(s, parts);
+  Event e = event(EventKind::leg_updated, id_, id, now_us);
+  e.value = static_cast<std::int32_t>(s.leg->direction());
+  events.emit(e);
+  return {};
+}
+
 Result<void> Room::whisper(LegId from, LegId to, float gain_db, bool on) noexcept {
   const std::int32_t a = slot_of(from), b = slot_of(to);
   if (a < 0 || b < 0) return errc::not_found;
@@ -136,12 +149,6 @@ Result<void> Room::source_gain(LegId listener, LegId source, float gain_db) noex
   const std::int32_t a = slot_of(listener), b = slot_of(source);
   if (a < 0 || b < 0) return errc::not_found;
   return mixer_.set_source_gain(static_cast<mix::LegId>(a), static_cast<mix::LegId>(b), gain_db);
-}
-
-bool Room::has_player(PlaybackId id) const noexcept {
-  for (const Player& p : players_)
-    if (p.active && p.id == id) return true;
-  return false;
 }
 
 Result<void> Room::start_player(PlaybackId id, PromptPtr prompt, const PlayOptions& options, std::int64_t now_us,
@@ -197,16 +204,7 @@ bool Room::stop_player(PlaybackId id, int reason, std::int64_t now_us, EventSink
   return false;
 }
 
-void Room::tick(std::uint64_t tick_index, std::int64_t now_us, EventSink& events,
-                const Engine::OutputTap* tap) noexcept {
-  if (mixer_.leg_count() == 0) return;  // an empty room costs nothing
-  for (std::size_t i = 0; i < slots_.size(); ++i) {
-    Slot& s = slots_[i];
-    if (!s.leg) continue;
-    const auto id = static_cast<mix::LegId>(i);
-    s.leg->receive(now_us, id_, mixer_.input(id), events);
-    mixer_.set_voice(id, s.leg->talking(), s.leg->level_dbfs());
-  }
+void Room::play_prompts() noexcept {
   const std::size_t frame = mixer_.frame_samples();
   for (Player& p : players_) {
     if (!p.active) continue;
@@ -219,14 +217,9 @@ void Room::tick(std::uint64_t tick_index, std::int64_t now_us, EventSink& events
     // A room-wide prompt always wins a talker slot; one for a leg is a whisper.
     mixer_.set_voice(p.slot, p.options.to_leg == kNoLeg, 100.0f);
   }
-  mixer_.mix();
-  if (recorder_) {
-    recorder_->on_frame(id_, now_us, mixer_.shared_output());
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-      if (slots_[i].leg) recorder_->on_track(id_, slots_[i].leg->id(), now_us, mixer_.input(static_cast<mix::LegId>(i)));
-  }
-  for (Player& p : players_)
-    if (p.active && !p.options.loop && p.position >= p.prompt->samples.size()) end_player(p, 0, now_us, events);
+}
+
+void Room::send_to_legs(std::uint64_t tick_index, const Engine::OutputTap* tap) noexcept {
   for (std::size_t i = 0; i < slots_.size(); ++i) {
     Slot& s = slots_[i];
     if (!s.leg) continue;
@@ -238,7 +231,9 @@ void Room::tick(std::uint64_t tick_index, std::int64_t now_us, EventSink& events
                                     : group == mix::kSharedGroup  ? s.streams[0]
                                     : group == mix::kSilentGroup  ? s.streams[1]
                                                                   : -1;
-    if (stream_idx < 0) {
+    if (!s.leg->sends()) {
+      s.leg->send_nothing();  // on hold: the peer gets no audio, its RTP clock runs on
+    } else if (stream_idx < 0) {
       s.leg->send_unique(heard);
     } else {
       SharedStream& st = *streams_[static_cast<std::size_t>(stream_idx)];
@@ -254,6 +249,29 @@ void Room::tick(std::uint64_t tick_index, std::int64_t now_us, EventSink& events
     }
     s.leg->publish_stats(group);
   }
+}
+
+void Room::tick(std::uint64_t tick_index, std::int64_t now_us, EventSink& events,
+                const Engine::OutputTap* tap) noexcept {
+  LIBCONF_DCHECK_OWNER(owner_);
+  if (mixer_.leg_count() == 0) return;  // an empty room costs nothing
+  for (std::size_t i = 0; i < slots_.size(); ++i) {
+    Slot& s = slots_[i];
+    if (!s.leg) continue;
+    const auto id = static_cast<mix::LegId>(i);
+    s.leg->receive(now_us, id_, mixer_.input(id), events);
+    mixer_.set_voice(id, s.leg->talking(), s.leg->level_dbfs());
+  }
+  play_prompts();
+  mixer_.mix();
+  if (recorder_) {
+    recorder_->on_frame(id_, now_us, mixer_.shared_output());
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+      if (slots_[i].leg) recorder_->on_track(id_, slots_[i].leg->id(), now_us, mixer_.input(static_cast<mix::LegId>(i)));
+  }
+  for (Player& p : players_)
+    if (p.active && !p.options.loop && p.position >= p.prompt->samples.size()) end_player(p, 0, now_us, events);
+  send_to_legs(tick_index, tap);
 }
 
 }  // namespace libconf::engine::detail

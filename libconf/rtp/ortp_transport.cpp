@@ -4,7 +4,6 @@
 #include <ortp/payloadtype.h>
 #include <ortp/rtpprofile.h>
 #include <ortp/rtpsession.h>
-#include <time.h>
 
 #include <array>
 #include <mutex>
@@ -14,6 +13,7 @@
 #include "libconf/transport/rtp_packet.hpp"
 #include "libconf/transport/srtp.hpp"
 #include "libconf/transport/telephone_event.hpp"
+#include "libconf/transport/udp_socket.hpp"
 
 namespace libconf::rtp {
 
@@ -28,12 +28,6 @@ void init_ortp() {
     // The frame path logs nothing: oRTP reports only fatal errors.
     ortp_set_log_level_mask(ORTP_LOG_DOMAIN, ORTP_FATAL);
   });
-}
-
-std::int64_t monotonic_us() noexcept {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return std::int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
 }
 
 }  // namespace
@@ -135,13 +129,13 @@ OrtpTransport::~OrtpTransport() = default;
 
 Result<std::unique_ptr<OrtpTransport>> OrtpTransport::open(const transport::RtpConfig& c) {
   // Same validation as the permissive transport: one source of truth for the messages.
-  if (c.payload_type < 0 || c.payload_type > 127)
-    throw Error(errc::invalid_argument, "RtpConfig.payload_type " + std::to_string(c.payload_type) + " is not in 0..127");
-  if (c.clock_rate_hz < 1000 || c.clock_rate_hz > 192000)
-    throw Error(errc::invalid_argument, "RtpConfig.clock_rate_hz " + std::to_string(c.clock_rate_hz) + " is not in 1000..192000");
-  if (c.telephone_event_pt != -1 && (c.telephone_event_pt < 0 || c.telephone_event_pt > 127 || c.telephone_event_pt == c.payload_type))
-    throw Error(errc::invalid_argument, "RtpConfig.telephone_event_pt " + std::to_string(c.telephone_event_pt) +
-                                            " must be -1 or 0..127 and differ from payload_type");
+  std::string why;
+  if (!transport::check_payload_format({c.payload_type, c.clock_rate_hz, c.telephone_event_pt, c.telephone_event_rate_hz},
+                                       c.rtcp_mux, &why))
+    throw Error(errc::invalid_argument, "RtpConfig." + why);
+  if (c.telephone_event_rate_hz != 0 && c.telephone_event_rate_hz != c.clock_rate_hz)
+    throw Error(errc::not_supported, "RtpConfig.telephone_event_rate_hz " + std::to_string(c.telephone_event_rate_hz) +
+                                         ": the oRTP transport sends events in the audio clock only");
   if (!transport::SocketAddress::parse(c.local_address, 0))
     throw Error(errc::invalid_argument, "RtpConfig.local_address '" + c.local_address + "' is not a numeric IP address");
   init_ortp();
@@ -247,9 +241,9 @@ transport::RtpStats OrtpTransport::stats() const noexcept {
   return s;
 }
 
-void OrtpTransport::poll(transport::PacketSink& sink) noexcept {
+void OrtpTransport::poll(transport::PacketSink& sink, std::int64_t now_us) noexcept {
   Impl& d = *impl_;
-  d.now_us = monotonic_us();
+  d.now_us = now_us;
   // With the jitter buffer off, the first call of a poll reads what the
   // sockets hold (a new receive_ts makes oRTP read) and every call returns the
   // oldest queued packet. A call that consumed a telephone-event packet

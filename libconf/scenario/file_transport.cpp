@@ -6,12 +6,11 @@
 
 namespace libconf::scenario {
 
-FileTransport::FileTransport(const engine::Clock& clock, std::unique_ptr<codec::Codec> encoder,
+FileTransport::FileTransport(std::unique_ptr<codec::Codec> encoder,
                              std::unique_ptr<codec::Codec> decoder, std::span<const std::int16_t> input,
                              std::int64_t start_us, std::span<std::int16_t> heard, std::int64_t record_start_us,
                              int ptime_ms)
-    : clock_(clock),
-      encoder_(std::move(encoder)),
+    : encoder_(std::move(encoder)),
       decoder_(std::move(decoder)),
       input_(input),
       start_us_(start_us),
@@ -22,8 +21,8 @@ FileTransport::FileTransport(const engine::Clock& clock, std::unique_ptr<codec::
       packet_(codec::kMaxEncodedFrameBytes),
       decoded_(frame_) {}
 
-void FileTransport::poll(transport::PacketSink& sink) noexcept {
-  const std::int64_t now = clock_.now_us();
+void FileTransport::poll(transport::PacketSink& sink, std::int64_t now) noexcept {
+  now_us_ = now;
   if (now < start_us_) return;
   // Deliver every frame due by now (one per tick when the clocks agree).
   const std::int64_t frame_us = static_cast<std::int64_t>(frame_) * 1000000 / encoder_->sample_rate_hz();
@@ -48,16 +47,16 @@ void FileTransport::poll(transport::PacketSink& sink) noexcept {
     p.payload_type = static_cast<std::uint8_t>(std::max(0, encoder_->static_payload_type()));
     p.ssrc = 0x1ceb00da;
     p.arrival_us = now;
-    ++packets_sent_;
+    counters_->packets_sent.fetch_add(1, std::memory_order_relaxed);
     sink.on_packet(p);
   }
 }
 
 void FileTransport::send(const transport::OutgoingFrame& frame) noexcept {
-  ++packets_received_;
+  counters_->packets_received.fetch_add(1, std::memory_order_relaxed);
   const Result<std::size_t> n = decoder_->decode(frame.payload, decoded_);
   if (!n) return;
-  const std::int64_t now = clock_.now_us();
+  const std::int64_t now = now_us_;
   if (now < record_start_us_) return;
   const auto pos = static_cast<std::size_t>((now - record_start_us_) * decoder_->sample_rate_hz() / 1000000);
   if (pos >= heard_.size()) return;

@@ -261,7 +261,7 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
       lc.processing.agc = false;
       lc.processing.talker_detection = false;
     }
-    lc.transport = std::make_unique<FileTransport>(*clock, std::move(*enc), std::move(*dec),
+    lc.transport = std::make_unique<FileTransport>(std::move(*enc), std::move(*dec),
                                                    std::span<const std::int16_t>(p.input).subspan(first), now_us,
                                                    p.heard, 0, kPtimeMs);
     p.started = true;
@@ -435,7 +435,7 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
       log.line(o);
     }
     drain_service();
-    eng.tick();
+    eng.tick().value();
     for (std::size_t n; (n = eng.poll_events(evbuf)) > 0;) {
       for (std::size_t i = 0; i < n; ++i) {
         const engine::Event& e = evbuf[i];
@@ -467,7 +467,7 @@ StoryResult run_story(const Story& story, const std::filesystem::path& out_dir) 
     if (p.started && !p.ended) (void)svc.hangup(p.call);
     result.phones.push_back(std::move(sp));
   }
-  eng.tick();
+  eng.tick().value();
   for (std::size_t n; (n = eng.poll_events(evbuf)) > 0;) svc.on_engine_events(std::span<const engine::Event>(evbuf.data(), n));
   drain_service();
   write_recordings();

@@ -94,7 +94,13 @@ ConferenceService::Call& ConferenceService::new_call(const std::string& caller_i
   rc.name = "lobby-" + std::to_string(c->id);
   rc.sample_rate_hz = config_.room_rate_hz;
   rc.max_legs = 2;
-  c->lobby = engine_.create_room(rc);
+  auto lobby = engine_.create_room(rc);
+  if (!lobby) {
+    added = lobby.error();
+    static Call none;
+    return none;
+  }
+  c->lobby = *lobby;
   c->mix = leg.mix;
   if (leg.name.empty()) leg.name = caller_id;
   added = engine_.add_leg(c->lobby, std::move(leg));

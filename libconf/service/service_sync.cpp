@@ -14,9 +14,10 @@ engine::RoomId ConferenceService::ensure_engine_room(const std::string& room) {
   rc.name = room;
   rc.sample_rate_hz = config_.room_rate_hz;
   rc.max_legs = config_.max_legs_per_room;
-  const engine::RoomId id = engine_.create_room(rc);
-  rooms_[room] = id;
-  return id;
+  const auto id = engine_.create_room(rc);
+  if (!id) return engine::kNoRoom;
+  rooms_[room] = *id;
+  return *id;
 }
 
 engine::RoomId ConferenceService::engine_room(const std::string& room) const {

@@ -75,7 +75,6 @@ LoopbackTransport::LoopbackTransport(const LoopbackConfig& c, std::shared_ptr<de
                                      std::shared_ptr<detail::LoopbackChannel> in, std::uint32_t ssrc)
     : out_(std::move(out)),
       in_(std::move(in)),
-      clock_us_(c.clock_us),
       impairments_(c.impairments),
       payload_type_(static_cast<std::uint8_t>(c.payload_type)),
       ssrc_(ssrc),
@@ -90,10 +89,6 @@ void LoopbackTransport::set_impairments(const LoopbackImpairments& i) noexcept {
 }
 
 LoopbackStats LoopbackTransport::stats() const noexcept { return stats_; }
-
-std::int64_t LoopbackTransport::now_us() const noexcept {
-  return clock_us_ ? clock_us_() : detail::monotonic_us();
-}
 
 bool LoopbackTransport::chance(double p) noexcept {
   if (p <= 0.0) return false;
@@ -167,10 +162,9 @@ void LoopbackTransport::send_dtmf(const DtmfEvent& event) noexcept {
   ++stats_.dtmf_sent;
 }
 
-void LoopbackTransport::poll(PacketSink& sink) noexcept {
+void LoopbackTransport::poll(PacketSink& sink, std::int64_t now) noexcept {
   detail::LoopbackChannel& ch = *in_;
   const std::uint64_t poll_index = ch.receiver_polls.load(std::memory_order_relaxed);
-  const std::int64_t now = now_us();
   std::uint64_t head = ch.head.load(std::memory_order_relaxed);
   const std::uint64_t tail = ch.tail.load(std::memory_order_acquire);
   while (head != tail) {

@@ -36,7 +36,7 @@ struct Call {
     RoomConfig rc;
     rc.name = "r";
     rc.sample_rate_hz = room_rate;
-    room = engine->create_room(rc);
+    room = engine->create_room(rc).value();
   }
   LegId join(const std::string& codec, int rate, std::vector<std::int16_t> input, LegProcessing processing = {}) {
     auto phone = std::make_unique<Phone>();
@@ -49,7 +49,7 @@ struct Call {
     lc.codec = codec;
     lc.codec_rate_hz = rate;
     lc.processing = processing;
-    lc.transport = std::make_unique<scenario::FileTransport>(*clock, std::move(*codecs.create(codec, p)),
+    lc.transport = std::make_unique<scenario::FileTransport>(std::move(*codecs.create(codec, p)),
                                                               std::move(*codecs.create(codec, p)), phone->input,
                                                               clock->now_us(), phone->heard, 0, 20);
     auto id = engine->add_leg(room, std::move(lc));
@@ -60,7 +60,7 @@ struct Call {
   void run(int ticks) {
     std::array<Event, 256> buf;
     for (int i = 0; i < ticks; ++i) {
-      engine->tick();
+      engine->tick().value();
       for (std::size_t n; (n = engine->poll_events(buf)) > 0;) events.insert(events.end(), buf.begin(), buf.begin() + n);
     }
   }

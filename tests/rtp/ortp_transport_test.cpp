@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "libconf/transport/rtp_transport.hpp"
+#include "support/clock.hpp"
 
 namespace libconf::rtp {
 
@@ -30,7 +31,7 @@ struct Sink final : transport::PacketSink {
 template <class T, class Pred>
 bool poll_until(T& t, Sink& sink, Pred pred) {
   for (int i = 0; i < 2000; ++i) {
-    t.poll(sink);
+    t.poll(sink, test::steady_us());
     if (pred()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }

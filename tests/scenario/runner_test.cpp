@@ -130,5 +130,45 @@ TEST_F(Runner, BadAudioInputIsNamed) {
   }
 }
 
+// Issue 11: a participant the engine refuses (the room holds max_legs) used
+// to leave the runner with a pointer to a destroyed transport (use-after-free,
+// garbage packet counts). The refusal is now an outcome of the scenario.
+TEST_F(Runner, AParticipantRefusedByAFullRoomIsReportedNotRead) {
+  const Scenario s = parse_scenario(
+      R"({"duration_s":1,"room":{"name":"r","max_legs":1},"participants":[{"name":"a"},{"name":"b"}]})", "full.json",
+      dir_);
+  RunResult r = run_scenario(s, dir_ / "full");
+  ASSERT_EQ(r.participants.size(), 2u);
+  EXPECT_EQ(r.participants[0].exit_reason, "scenario ended");
+  EXPECT_GT(r.participants[0].packets_sent, 40u);
+  EXPECT_LE(r.participants[0].packets_sent, 51u);
+  EXPECT_EQ(r.participants[1].exit_reason, "refused: room 'r' is full (max_legs 1)");
+  EXPECT_EQ(r.participants[1].packets_sent, 0u);
+  EXPECT_EQ(r.participants[1].packets_received, 0u);
+  const std::string events = slurp(dir_ / "full" / "events.jsonl");
+  EXPECT_NE(events.find(R"("event":"join_refused","room":"r","participant":"b")"), std::string::npos) << events;
+}
+
+// A move into a full room is refused when asked, and the mover stays.
+TEST_F(Runner, AMoveIntoAFullRoomIsRefusedAndTheMoverStays) {
+  const Scenario s = parse_scenario(R"({
+    "rooms": [{"name": "main", "sample_rate_hz": 8000}, {"name": "side", "sample_rate_hz": 8000, "max_legs": 1}],
+    "participants": [
+      {"name": "a", "room": "main", "input": "bob.wav"}, {"name": "b", "room": "main"}, {"name": "c", "room": "side"}
+    ],
+    "timeline": [{"at_s": 1.0, "action": "move", "who": "a", "room": "side"}, {"at_s": 2.0, "action": "kick", "who": "a", "reason": "done"}],
+    "duration_s": 3
+  })",
+                                    "move.json", dir_);
+  RunResult r = run_scenario(s, dir_ / "move");
+  const std::string events = slurp(dir_ / "move" / "events.jsonl");
+  EXPECT_NE(events.find(R"("action":"move","who":"a","target":"side","result":"capacity exceeded")"), std::string::npos)
+      << events;
+  EXPECT_EQ(events.find("leg_moved"), std::string::npos);
+  EXPECT_EQ(events.find("command_failed"), std::string::npos);
+  EXPECT_EQ(r.participants[0].exit_reason, "kicked: done");
+  EXPECT_GT(r.participants[0].packets_sent, 90u);  // a spoke in main until the kick
+}
+
 }  // namespace
 }  // namespace libconf::scenario

@@ -67,7 +67,7 @@ struct ServiceBench {
     std::array<engine::Event, 256> ev;
     for (int i = 0; i < static_cast<int>(seconds * 50); ++i) {
       svc->tick(eng.clock().now_us() / 1000);
-      eng.tick();
+      eng.tick().value();
       for (std::size_t n; (n = eng.poll_events(ev)) > 0;) svc->on_engine_events({ev.data(), n});
     }
   }

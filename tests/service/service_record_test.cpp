@@ -167,7 +167,7 @@ TEST(ServiceRecording, RecordedTicksAllocateNothing) {
   std::size_t allocations = 0;
   {
     AllocationScope scope;
-    for (int i = 0; i < 100; ++i) b.eng.tick();
+    for (int i = 0; i < 100; ++i) b.eng.tick().value();
     allocations = scope.count();
   }
   EXPECT_EQ(allocations, 0u);

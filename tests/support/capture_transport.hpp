@@ -24,7 +24,7 @@ struct CaptureLog {
 class CaptureTransport final : public transport::MediaTransport {
  public:
   explicit CaptureTransport(std::shared_ptr<CaptureLog> log, bool record = true) : log_(std::move(log)), record_(record) {}
-  void poll(transport::PacketSink&) noexcept override {}
+  void poll(transport::PacketSink&, std::int64_t) noexcept override {}
   void send(const transport::OutgoingFrame& frame) noexcept override {
     ++count_;
     if (record_) log_->sent.push_back({{frame.payload.begin(), frame.payload.end()}, frame.payload.data(), log_->tick});

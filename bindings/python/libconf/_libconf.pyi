@@ -883,7 +883,7 @@ class Engine:
         """
         Closes a room at the next tick: its legs leave, then room_closed. Raises NotFound.
         """
-    def add_leg(self, room: int, *, name: str = '', codec: str = 'PCMU', codec_rate_hz: int = 0, input: Optional[Samples] = None, input_start_us: Optional[int] = None, heard: Optional[Int16Array] = None, record_start_us: int = 0, mix: LegMixState = ..., agc: bool = True, agc_target_dbfs: float = -20.0, talker_detection: bool = True, inband_dtmf: bool = True, always_talking: bool = False, bitrate_bps: int = 0, fec: bool = False, dtx: bool = False, jitter_min_delay_ms: int = 20, jitter_max_delay_ms: int = 300) -> int:
+    def add_leg(self, room: int, *, name: str = '', codec: str = 'PCMU', codec_rate_hz: int = 0, input: Optional[Samples] = None, input_start_us: Optional[int] = None, heard: Optional[Int16Array] = None, record_start_us: int = 0, mix: LegMixState = ..., agc: bool = True, agc_target_dbfs: float = -20.0, talker_detection: bool = True, inband_dtmf: bool = True, always_talking: bool = False, bitrate_bps: int = 0, fec: bool = False, dtx: bool = False, jitter_min_delay_ms: int = 20, jitter_max_delay_ms: int = 300, direction: MediaDirection = ...) -> int:
         """
         Adds a phone to room; it joins at the next tick. input: np.int16 voice at the codec's PCM
         rate (natural_codec_rate()), played from input_start_us (us, default now); heard: a
@@ -892,7 +892,8 @@ class Engine:
         A leg is mixed only while it talks, and only level-modulated sound (speech) counts as
         talk: a steady sine or steady music is never heard (hold music must not take the floor).
         always_talking=True mixes the leg whenever it is not muted (music, a prompt source, a test tone).
-        Returns the leg id. Raises NotFound, UnknownCodec, UnsupportedSampleRate, CapacityExceeded.
+        Returns the leg id. Raises NotFound, UnknownCodec, UnsupportedSampleRate, CapacityExceeded
+        (the room holds max_legs: refused here, not later).
         """
     def heard(self, leg: int) -> Optional[Int16Array]:
         """
@@ -904,7 +905,18 @@ class Engine:
         """
     def move_leg(self, leg: int, to_room: int) -> None:
         """
-        Moves a leg to another room at the next tick.
+        Moves a leg to another room at the next tick. Raises CapacityExceeded when that room is full
+        (the leg stays where it is), NotFound, InvalidArgument (already there).
+        """
+    def update_leg(self, leg: int, *, direction: MediaDirection) -> None:
+        """
+        Holds or resumes a leg at the next tick (leg_updated). The phones of this Engine play files
+        with a fixed codec, so only the direction changes here; a SIP host also changes codec,
+        address and SRTP keys (C++ Engine::update_leg). Raises NotFound.
+        """
+    def health(self) -> EngineHealth:
+        """
+        EngineHealth: per worker rooms, legs, ticks, tick-time percentiles, queues, dropped events.
         """
     def set_mix_state(self, leg: int, state: LegMixState) -> None:
         """
@@ -938,10 +950,19 @@ class Engine:
         """
         LegStats snapshot. Raises NotFound.
         """
-    def room_of(self, leg: int) -> int:
+    def room_of(self, leg: int) -> Optional[int]:
         """
-        Room of a leg now (0 if unknown).
+        Room of a leg as the commands so far leave it, or None if unknown.
         """
+
+class EngineHealth:
+    """
+    Engine.health(): ptime and one WorkerHealth per worker.
+    """
+    @property
+    def ptime_ms(self) -> int: ...
+    @property
+    def workers(self) -> List[WorkerHealth]: ...
 
 class Errc:
     """
@@ -1055,24 +1076,24 @@ class Event:
         Errc (command_failed).
         """
     @property
-    def room(self) -> int:
+    def room(self) -> Optional[int]:
         """
-        Room the event is about.
-        """
-    @property
-    def leg(self) -> int:
-        """
-        Leg the event is about (kNoLeg when none).
+        Room the event is about, or None.
         """
     @property
-    def other_room(self) -> int:
+    def leg(self) -> Optional[int]:
         """
-        Second room (a move's destination), or none.
+        Leg the event is about, or None.
         """
     @property
-    def other_leg(self) -> int:
+    def other_room(self) -> Optional[int]:
         """
-        Second leg (a whisper's target), or none.
+        Second room (a move's destination), or None.
+        """
+    @property
+    def other_leg(self) -> Optional[int]:
+        """
+        The other leg (a whisper's target), or the playback id (playback_*), or None.
         """
     @property
     def value(self) -> int:
@@ -1082,7 +1103,7 @@ class Event:
     @property
     def time_us(self) -> int:
         """
-        engine clock time of the tick that produced it
+        Engine clock time (us) of the tick that produced it.
         """
     def as_dict(self) -> Dict[str, object]:
         """
@@ -1123,6 +1144,16 @@ class EventKind:
       source_gain_changed
 
       command_failed
+
+      playback_started
+
+      playback_done
+
+      recording_started
+
+      recording_stopped
+
+      leg_updated
     """
     room_created: ClassVar[EventKind]
     room_closed: ClassVar[EventKind]
@@ -1138,6 +1169,11 @@ class EventKind:
     whisper_stopped: ClassVar[EventKind]
     source_gain_changed: ClassVar[EventKind]
     command_failed: ClassVar[EventKind]
+    playback_started: ClassVar[EventKind]
+    playback_done: ClassVar[EventKind]
+    recording_started: ClassVar[EventKind]
+    recording_stopped: ClassVar[EventKind]
+    leg_updated: ClassVar[EventKind]
     __members__: ClassVar[dict]
     @property
     def name(self) -> str: ...
@@ -1496,6 +1532,37 @@ class LegStats:
         """
         see mix::kSharedGroup
         """
+
+class MediaDirection:
+    """
+    A leg's media direction as the bridge's own SDP says it: sendrecv; sendonly (the leg
+    hears the room, is not heard: on hold by the bridge); recvonly (the peer holds the call:
+    neither heard nor sent anything); inactive.
+
+    Members:
+
+      sendrecv
+
+      sendonly
+
+      recvonly
+
+      inactive
+    """
+    sendrecv: ClassVar[MediaDirection]
+    sendonly: ClassVar[MediaDirection]
+    recvonly: ClassVar[MediaDirection]
+    inactive: ClassVar[MediaDirection]
+    __members__: ClassVar[dict]
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> int: ...
+    def __init__(self, value: int) -> None: ...
+    def __int__(self) -> int: ...
+    def __index__(self) -> int: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
 
 class Menu:
     """
@@ -2387,6 +2454,65 @@ class ToneSpec:
     @property
     def cadence_ms(self) -> Tuple[int, ...]: ...
 
+class WorkerHealth:
+    """
+    One engine worker's figures: counters since start, tick times (us) over the last 3000 ticks.
+    """
+    @property
+    def rooms(self) -> int: ...
+    @property
+    def legs(self) -> int:
+        """
+        Legs in its rooms now.
+        """
+    @property
+    def ticks(self) -> int: ...
+    @property
+    def late_ticks(self) -> int:
+        """
+        Ticks started more than ptime/4 after their deadline.
+        """
+    @property
+    def overruns(self) -> int:
+        """
+        Ticks that took longer than one ptime.
+        """
+    @property
+    def skipped_ticks(self) -> int: ...
+    @property
+    def max_late_us(self) -> int: ...
+    @property
+    def tick_p50_us(self) -> int: ...
+    @property
+    def tick_p99_us(self) -> int: ...
+    @property
+    def tick_max_us(self) -> int: ...
+    @property
+    def load(self) -> float:
+        """
+        Mean tick time / ptime (1.0: a full core).
+        """
+    @property
+    def commands_applied(self) -> int: ...
+    @property
+    def commands_queued(self) -> int: ...
+    @property
+    def budget_deferred_ticks(self) -> int: ...
+    @property
+    def events_queued(self) -> int: ...
+    @property
+    def events_dropped(self) -> int:
+        """
+        talking/DTMF events lost to a full queue.
+        """
+    @property
+    def critical_events_dropped(self) -> int:
+        """
+        Always 0.
+        """
+    @property
+    def retired_on_worker(self) -> int: ...
+
 def create_codec(sdp_name: str, sample_rate_hz: int = 8000, ptime_ms: int = 20, bitrate_bps: int = 0, complexity: int = -1, fec: bool = False, dtx: bool = False, expected_loss_percent: int = 0) -> Codec:
     """
     Creates a codec by SDP name (case-insensitive: 'PCMU', 'PCMA', 'L16', 'opus').
@@ -2420,6 +2546,12 @@ def hash_pin(pin: str, fast: bool = False) -> str:
     """
     Argon2id hash text of a PIN ('$argon2id$...'). fast=True uses libsodium's minimum cost
     (tests only). Raises InvalidArgument naming the rule a malformed PIN breaks.
+    """
+
+def is_critical(kind: EventKind) -> bool:
+    """
+    True for events the engine never drops (command outcomes, playback ends); False for
+    talking_* and dtmf_*, which are counted in health() when a full queue drops them.
     """
 
 def is_supported_sample_rate(sample_rate_hz: int) -> bool:

@@ -4,6 +4,7 @@
 // engine wrapper for the engine's lifetime.
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "libconf/codec/registry.hpp"
@@ -39,7 +40,10 @@ class PyEngine {
     rc.max_legs = max_legs;
     rc.top_n = top_n;
     rc.talker_hysteresis_db = hysteresis;
-    const RoomId id = engine_->create_room(rc);
+    std::string why;
+    const auto created = engine_->create_room(rc, &why);
+    if (!created) raise_error(static_cast<errc>(created.error().value()), "Engine.create_room: " + why);
+    const RoomId id = *created;
     room_rates_[id] = rate;
     return id;
   }
@@ -48,7 +52,7 @@ class PyEngine {
                 const py::object& input, std::optional<std::int64_t> input_start_us, const py::object& heard,
                 std::int64_t record_start_us, const mix::LegMixState& mix, bool agc, double agc_target_dbfs,
                 bool talker_detection, bool inband_dtmf, bool always_talking, int bitrate_bps, bool fec, bool dtx,
-                int jitter_min_delay_ms, int jitter_max_delay_ms) {
+                int jitter_min_delay_ms, int jitter_max_delay_ms, MediaDirection direction) {
     auto room_it = room_rates_.find(room);
     if (room_it == room_rates_.end()) raise_error(errc::not_found, "Engine.add_leg: no room " + std::to_string(room));
     const int rate = natural_codec_rate(codec_name, codec_rate_hz, room_it->second);
@@ -91,10 +95,14 @@ class PyEngine {
     lc.processing.always_talking = always_talking;
     lc.jitter_min_delay_ms = jitter_min_delay_ms;
     lc.jitter_max_delay_ms = jitter_max_delay_ms;
+    lc.direction = direction;
     lc.transport = std::make_unique<scenario::FileTransport>(
-        engine_->clock(), std::move(encoder), std::move(decoder), in, input_start_us.value_or(engine_->clock().now_us()),
+        std::move(encoder), std::move(decoder), in, input_start_us.value_or(engine_->clock().now_us()),
         out, record_start_us, engine_->ptime_ms());
-    const LegId id = unwrap(engine_->add_leg(room, std::move(lc)), "Engine.add_leg");
+    std::string why;
+    auto added = engine_->add_leg(room, std::move(lc), &why);
+    if (!added) raise_error(added.error(), "Engine.add_leg: " + (why.empty() ? added.error().message() : why));
+    const LegId id = *added;
     legs_[id] = std::move(arrays);
     return id;
   }
@@ -107,7 +115,7 @@ class PyEngine {
 
   void tick(int n) {
     py::gil_scoped_release nogil;
-    for (int i = 0; i < n; ++i) engine_->tick();
+    for (int i = 0; i < n; ++i) engine_->tick().value();
   }
 
   std::vector<Event> poll_events() {
@@ -132,15 +140,21 @@ class PyEngine {
   std::unique_ptr<Engine> engine_;
 };
 
+// Ids as Python sees them: None for "no id" (kNoRoom, kNoLeg).
+std::optional<std::uint32_t> id_or_none(std::uint32_t id) {
+  static_assert(kNoLeg == kNoRoom);
+  return id == kNoLeg ? std::nullopt : std::optional<std::uint32_t>(id);
+}
+
 py::dict event_dict(const Event& e) {
   py::dict d;
   d["kind"] = to_string(e.kind);
   d["digit"] = e.digit ? std::string(1, e.digit) : std::string();
   d["error"] = e.error;
-  d["room"] = e.room;
-  d["leg"] = e.leg;
-  d["other_room"] = e.other_room;
-  d["other_leg"] = e.other_leg;
+  d["room"] = id_or_none(e.room);
+  d["leg"] = id_or_none(e.leg);
+  d["other_room"] = id_or_none(e.other_room);
+  d["other_leg"] = id_or_none(e.other_leg);
   d["value"] = e.value;
   d["time_us"] = e.time_us;
   return d;
@@ -154,8 +168,44 @@ void init_engine(py::module_& m) {
   m.attr("FLAG_LISTEN_ONLY") = kFlagListenOnly;
 
   py::enum_<EventKind> kinds(m, "EventKind", "Kinds of engine events.");
-  for (int k = 0; k <= static_cast<int>(EventKind::command_failed); ++k)
+  for (int k = 0; k <= static_cast<int>(EventKind::leg_updated); ++k)
     kinds.value(to_string(static_cast<EventKind>(k)), static_cast<EventKind>(k));
+  m.def("is_critical", [](EventKind k) { return is_critical(k); }, py::arg("kind"),
+        "True for events the engine never drops (command outcomes, playback ends); False for\n"
+        "talking_* and dtmf_*, which are counted in health() when a full queue drops them.");
+
+  py::enum_<MediaDirection>(m, "MediaDirection",
+                            "A leg's media direction as the bridge's own SDP says it: sendrecv; sendonly (the leg\n"
+                            "hears the room, is not heard: on hold by the bridge); recvonly (the peer holds the call:\n"
+                            "neither heard nor sent anything); inactive.")
+      .value("sendrecv", MediaDirection::sendrecv)
+      .value("sendonly", MediaDirection::sendonly)
+      .value("recvonly", MediaDirection::recvonly)
+      .value("inactive", MediaDirection::inactive);
+
+  py::class_<WorkerHealth>(m, "WorkerHealth",
+                           "One engine worker's figures: counters since start, tick times (us) over the last 3000 ticks.")
+      .def_readonly("rooms", &WorkerHealth::rooms)
+      .def_readonly("legs", &WorkerHealth::legs, "Legs in its rooms now.")
+      .def_readonly("ticks", &WorkerHealth::ticks)
+      .def_readonly("late_ticks", &WorkerHealth::late_ticks, "Ticks started more than ptime/4 after their deadline.")
+      .def_readonly("overruns", &WorkerHealth::overruns, "Ticks that took longer than one ptime.")
+      .def_readonly("skipped_ticks", &WorkerHealth::skipped_ticks)
+      .def_readonly("max_late_us", &WorkerHealth::max_late_us)
+      .def_readonly("tick_p50_us", &WorkerHealth::tick_p50_us)
+      .def_readonly("tick_p99_us", &WorkerHealth::tick_p99_us)
+      .def_readonly("tick_max_us", &WorkerHealth::tick_max_us)
+      .def_readonly("load", &WorkerHealth::load, "Mean tick time / ptime (1.0: a full core).")
+      .def_readonly("commands_applied", &WorkerHealth::commands_applied)
+      .def_readonly("commands_queued", &WorkerHealth::commands_queued)
+      .def_readonly("budget_deferred_ticks", &WorkerHealth::budget_deferred_ticks)
+      .def_readonly("events_queued", &WorkerHealth::events_queued)
+      .def_readonly("events_dropped", &WorkerHealth::events_dropped, "talking/DTMF events lost to a full queue.")
+      .def_readonly("critical_events_dropped", &WorkerHealth::critical_events_dropped, "Always 0.")
+      .def_readonly("retired_on_worker", &WorkerHealth::retired_on_worker);
+  py::class_<EngineHealth>(m, "EngineHealth", "Engine.health(): ptime and one WorkerHealth per worker.")
+      .def_readonly("ptime_ms", &EngineHealth::ptime_ms)
+      .def_readonly("workers", &EngineHealth::workers);
 
   py::class_<Event>(m, "Event",
                     "One engine event. Ids are the engine's room/leg ids; time_us is the engine clock\n"
@@ -165,12 +215,14 @@ void init_engine(py::module_& m) {
       .def_readonly("kind", &Event::kind, "What happened (EventKind).")
       .def_property_readonly("digit", [](const Event& e) { return e.digit ? std::string(1, e.digit) : std::string(); })
       .def_readonly("error", &Event::error, "Errc (command_failed).")
-      .def_readonly("room", &Event::room, "Room the event is about.")
-      .def_readonly("leg", &Event::leg, "Leg the event is about (kNoLeg when none).")
-      .def_readonly("other_room", &Event::other_room, "Second room (a move's destination), or none.")
-      .def_readonly("other_leg", &Event::other_leg, "Second leg (a whisper's target), or none.")
+      .def_property_readonly("room", [](const Event& e) { return id_or_none(e.room); }, "Room the event is about, or None.")
+      .def_property_readonly("leg", [](const Event& e) { return id_or_none(e.leg); }, "Leg the event is about, or None.")
+      .def_property_readonly("other_room", [](const Event& e) { return id_or_none(e.other_room); },
+                             "Second room (a move's destination), or None.")
+      .def_property_readonly("other_leg", [](const Event& e) { return id_or_none(e.other_leg); },
+                             "The other leg (a whisper's target), or the playback id (playback_*), or None.")
       .def_readonly("value", &Event::value, "Event-specific number (a digit's duration in ms, a playback's end reason...).")
-      .def_readonly("time_us", &Event::time_us, "engine clock time of the tick that produced it")
+      .def_readonly("time_us", &Event::time_us, "Engine clock time (us) of the tick that produced it.")
       .def("as_dict", &event_dict, "The event as a dict (kind as its name string).")
       .def("__repr__", [](const Event& e) {
         return std::string("Event(") + to_string(e.kind) + ", room=" + std::to_string(e.room) + ", leg=" +
@@ -221,6 +273,7 @@ void init_engine(py::module_& m) {
            py::arg("talker_detection") = true, py::arg("inband_dtmf") = true, py::arg("always_talking") = false,
            py::arg("bitrate_bps") = 0, py::arg("fec") = false, py::arg("dtx") = false,
            py::arg("jitter_min_delay_ms") = 20, py::arg("jitter_max_delay_ms") = 300,
+           py::arg("direction") = MediaDirection::sendrecv,
            "Adds a phone to room; it joins at the next tick. input: np.int16 voice at the codec's PCM\n"
            "rate (natural_codec_rate()), played from input_start_us (us, default now); heard: a\n"
            "writable np.int16 array the phone records into, covering [record_start_us, +len samples).\n"
@@ -228,14 +281,31 @@ void init_engine(py::module_& m) {
            "A leg is mixed only while it talks, and only level-modulated sound (speech) counts as\n"
            "talk: a steady sine or steady music is never heard (hold music must not take the floor).\n"
            "always_talking=True mixes the leg whenever it is not muted (music, a prompt source, a test tone).\n"
-           "Returns the leg id. Raises NotFound, UnknownCodec, UnsupportedSampleRate, CapacityExceeded.")
+           "Returns the leg id. Raises NotFound, UnknownCodec, UnsupportedSampleRate, CapacityExceeded\n"
+           "(the room holds max_legs: refused here, not later).")
       .def("heard", &PyEngine::heard, py::arg("leg"), "The recording array given to add_leg (or None).")
       .def(
           "remove_leg", [](PyEngine& e, LegId l) { check(e.get().remove_leg(l), "Engine.remove_leg"); }, py::arg("leg"),
           "Removes a leg at the next tick (leg_left). Raises NotFound.")
       .def(
           "move_leg", [](PyEngine& e, LegId l, RoomId r) { check(e.get().move_leg(l, r), "Engine.move_leg"); },
-          py::arg("leg"), py::arg("to_room"), "Moves a leg to another room at the next tick.")
+          py::arg("leg"), py::arg("to_room"),
+          "Moves a leg to another room at the next tick. Raises CapacityExceeded when that room is full\n"
+          "(the leg stays where it is), NotFound, InvalidArgument (already there).")
+      .def(
+          "update_leg",
+          [](PyEngine& e, LegId l, MediaDirection direction) {
+            std::string why;
+            auto r = e.get().update_leg(l, {.direction = direction}, &why);
+            if (!r) raise_error(r.error(), "Engine.update_leg: " + (why.empty() ? r.error().message() : why));
+          },
+          py::arg("leg"), py::kw_only(), py::arg("direction"),
+          "Holds or resumes a leg at the next tick (leg_updated). The phones of this Engine play files\n"
+          "with a fixed codec, so only the direction changes here; a SIP host also changes codec,\n"
+          "address and SRTP keys (C++ Engine::update_leg). Raises NotFound.")
+      .def(
+          "health", [](PyEngine& e) { return e.get().health(); },
+          "EngineHealth: per worker rooms, legs, ticks, tick-time percentiles, queues, dropped events.")
       .def(
           "set_mix_state",
           [](PyEngine& e, LegId l, const mix::LegMixState& s) { check(e.get().set_mix_state(l, s), "Engine.set_mix_state"); },
@@ -263,8 +333,8 @@ void init_engine(py::module_& m) {
           "leg_stats", [](PyEngine& e, LegId l) { return unwrap(e.get().leg_stats(l), "Engine.leg_stats"); },
           py::arg("leg"), "LegStats snapshot. Raises NotFound.")
       .def(
-          "room_of", [](PyEngine& e, LegId l) { return e.get().room_of(l); }, py::arg("leg"),
-          "Room of a leg now (0 if unknown).");
+          "room_of", [](PyEngine& e, LegId l) { return id_or_none(e.get().room_of(l)); }, py::arg("leg"),
+          "Room of a leg as the commands so far leave it, or None if unknown.");
 }
 
 }  // namespace libconf::python

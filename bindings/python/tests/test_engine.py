@@ -133,3 +133,56 @@ def test_tick_releases_the_gil():
     assert span["end"] - span["start"] > 0.1
     assert len(inside) > 10
     assert engine.now_us == 305 * 20000
+
+
+def test_full_rooms_refuse_joins_and_moves_at_call_time():
+    engine = libconf.Engine()
+    main = engine.create_room("main", sample_rate_hz=8000)
+    small = engine.create_room("small", sample_rate_hz=8000, max_legs=1)
+    a = engine.add_leg(main)
+    engine.add_leg(small)
+    with pytest.raises(libconf.CapacityExceeded, match="room 'small' is full"):
+        engine.add_leg(small)
+    with pytest.raises(libconf.CapacityExceeded):
+        engine.move_leg(a, small)
+    engine.tick(5)
+    events = engine.poll_events()
+    assert engine.room_of(a) == main
+    assert engine.room_of(12345) is None
+    assert not any(e.kind in (libconf.EventKind.leg_left, libconf.EventKind.command_failed) for e in events)
+    assert all(e.leg is None for e in events if e.kind == libconf.EventKind.room_created)
+
+
+def test_hold_and_unhold_with_update_leg():
+    engine = libconf.Engine()
+    room = engine.create_room(sample_rate_hz=8000)
+    n = 8000 * 4
+    heard = np.zeros(n, np.int16)
+    a = engine.add_leg(room, input=sine(600, -20, 8000, n), **plain())
+    engine.add_leg(room, heard=heard, **plain())
+    engine.tick(50)
+    engine.update_leg(a, direction=libconf.MediaDirection.recvonly)  # the peer holds the call
+    engine.tick(50)
+    engine.update_leg(a, direction=libconf.MediaDirection.sendrecv)
+    engine.tick(100)
+    assert tone_level_dbfs(heard[4000:7600], 600, 8000) == pytest.approx(-20, abs=1.0)
+    assert tone_level_dbfs(heard[8800:15600], 600, 8000) < -60
+    assert tone_level_dbfs(heard[20000:31000], 600, 8000) == pytest.approx(-20, abs=1.5)
+    updated = [e.value for e in engine.poll_events() if e.kind == libconf.EventKind.leg_updated]
+    assert updated == [int(libconf.MediaDirection.recvonly), int(libconf.MediaDirection.sendrecv)]
+
+
+def test_health_reports_every_worker():
+    engine = libconf.Engine(workers=2)
+    for i in range(3):
+        room = engine.create_room(sample_rate_hz=16000)
+        engine.add_leg(room, codec="opus", input=sine(400, -20, 16000, 16000))
+    engine.tick(20)
+    health = engine.health()
+    assert health.ptime_ms == 20 and len(health.workers) == 2
+    assert sum(w.legs for w in health.workers) == 3
+    assert all(w.ticks == 20 and w.critical_events_dropped == 0 for w in health.workers)
+    busy = max(health.workers, key=lambda w: w.legs)
+    assert 0 < busy.tick_p50_us <= busy.tick_p99_us <= busy.tick_max_us
+    assert libconf.is_critical(libconf.EventKind.playback_done)
+    assert not libconf.is_critical(libconf.EventKind.talking_started)

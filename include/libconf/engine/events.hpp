@@ -3,8 +3,18 @@
 /// Events the engine emits: small fixed-size records (no strings, no heap),
 /// produced on worker threads and drained by the host (Engine::poll_events).
 /// Ids are the engine's RoomId/LegId; the host maps them to names.
+///
+/// Delivery: events a host's state machine waits for — the outcome of every
+/// command (joined, left, moved, updated, failed, mix and whisper changes,
+/// playback and recording started/stopped) and every playback_done — are
+/// never dropped: the engine reserves their room in the event queue when the
+/// command is accepted, and refuses the command (capacity_exceeded) when it
+/// cannot. Media-driven events (talking_*, dtmf_*) use only unreserved room
+/// and are counted in Engine::health() when a host that stopped polling lets
+/// the queue fill.
 
 #include <cstdint>
+#include <limits>
 
 #include "libconf/error.hpp"
 
@@ -12,8 +22,12 @@ namespace libconf::engine {
 
 using RoomId = std::uint32_t;
 using LegId = std::uint32_t;
-inline constexpr RoomId kNoRoom = 0;
-inline constexpr LegId kNoLeg = 0;
+using PlaybackId = std::uint32_t;
+/// "No such id", by libconf's one convention: the largest value of the id's
+/// type (as mix::kInvalidLeg), never 0. The engine issues ids from 1 up.
+inline constexpr RoomId kNoRoom = std::numeric_limits<RoomId>::max();
+inline constexpr LegId kNoLeg = std::numeric_limits<LegId>::max();
+inline constexpr PlaybackId kNoPlayback = std::numeric_limits<PlaybackId>::max();
 
 enum class EventKind : std::uint8_t {
   room_created,
@@ -34,7 +48,14 @@ enum class EventKind : std::uint8_t {
   playback_done,      ///< other_leg: the playback id; value: 0 ended, 1 stopped, 2 target gone
   recording_started,
   recording_stopped,
+  leg_updated,        ///< update_leg applied; value: the leg's MediaDirection after it
 };
+
+/// Never dropped (see above): everything but talking_* and dtmf_*.
+constexpr bool is_critical(EventKind kind) noexcept {
+  return kind != EventKind::talking_started && kind != EventKind::talking_stopped &&
+         kind != EventKind::dtmf_started && kind != EventKind::dtmf_ended;
+}
 
 /// mix_state_changed flags.
 inline constexpr std::int32_t kFlagMuted = 1;

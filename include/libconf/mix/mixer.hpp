@@ -16,6 +16,7 @@
 /// safe (noexcept, no allocation, no locks) except the constructor.
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -24,8 +25,10 @@
 
 namespace libconf::mix {
 
+/// A mixer slot index (0 is a valid slot).
 using LegId = std::uint32_t;
-inline constexpr LegId kInvalidLeg = 0xFFFFFFFFu;
+/// "No leg": the largest LegId, libconf's one convention for every "no such id".
+inline constexpr LegId kInvalidLeg = std::numeric_limits<LegId>::max();
 
 /// Output groups: listeners in the same group hear byte-identical audio.
 inline constexpr std::uint32_t kSharedGroup = 0;   ///< the room total

@@ -45,7 +45,7 @@ class OrtpTransport final : public transport::MediaTransport {
   transport::RtpStats stats() const noexcept;
   transport::RtpStats network_stats() const noexcept override { return stats(); }
 
-  void poll(transport::PacketSink& sink) noexcept override;
+  void poll(transport::PacketSink& sink, std::int64_t now_us) noexcept override;
   void send(const transport::OutgoingFrame& frame) noexcept override;
   void send_dtmf(const transport::DtmfEvent& event) noexcept override;
 

@@ -13,7 +13,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <utility>
 
@@ -35,9 +34,6 @@ struct LoopbackConfig {
   std::size_t queue_capacity = 256;   ///< packets in flight per direction
   std::size_t max_payload_bytes = 2048;  ///< larger payloads are counted and dropped
   LoopbackImpairments impairments;    ///< on what this end sends
-  /// Host clock for ReceivedPacket::arrival_us and DtmfEvent::timestamp_us
-  /// (a virtual clock in tests); empty = CLOCK_MONOTONIC.
-  std::function<std::int64_t()> clock_us;
 };
 
 /// What one end counted.
@@ -59,7 +55,8 @@ struct LoopbackChannel;
 class LoopbackTransport final : public MediaTransport {
  public:
   ~LoopbackTransport() override;
-  void poll(PacketSink& sink) noexcept override;
+  /// Delivers what is due, stamped with arrival_us = now_us.
+  void poll(PacketSink& sink, std::int64_t now_us) noexcept override;
   void send(const OutgoingFrame& frame) noexcept override;
   /// Delivered to the other end's sink as is, in order, after the same delay as audio.
   void send_dtmf(const DtmfEvent& event) noexcept override;
@@ -74,14 +71,12 @@ class LoopbackTransport final : public MediaTransport {
       const LoopbackConfig&, const LoopbackConfig&);
   LoopbackTransport(const LoopbackConfig& config, std::shared_ptr<detail::LoopbackChannel> out,
                     std::shared_ptr<detail::LoopbackChannel> in, std::uint32_t ssrc);
-  std::int64_t now_us() const noexcept;
   bool chance(double p) noexcept;
   void push(std::uint16_t sequence, std::uint32_t timestamp, bool marker,
             std::span<const std::uint8_t> payload) noexcept;
 
   std::shared_ptr<detail::LoopbackChannel> out_;
   std::shared_ptr<detail::LoopbackChannel> in_;
-  std::function<std::int64_t()> clock_us_;
   LoopbackImpairments impairments_;
   std::uint8_t payload_type_;
   std::uint32_t ssrc_;

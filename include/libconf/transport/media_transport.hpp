@@ -4,16 +4,26 @@
 /// sockets; a host gives each leg a transport (RTP/SRTP, a file, a test
 /// harness, the user's own WebRTC stack).
 ///
-/// Threading contract: poll() and every send call are made on the worker
-/// thread that owns the leg's room, once per tick, and must be real-time safe
-/// (non-blocking, no allocation after setup, no locks that another thread can
-/// hold for long). A transport whose packets arrive on another thread hands
-/// them over through its own bounded lock-free queue and drains it in poll().
+/// Threading contract: poll(), the send calls and apply_update() are made on
+/// the worker thread that owns the leg's room, once per tick, and must be
+/// real-time safe (non-blocking, no allocation after setup, no locks that
+/// another thread can hold for long). A transport whose packets arrive on
+/// another thread hands them over through its own bounded lock-free queue and
+/// drains it in poll(). prepare_update() is the one call made on another
+/// thread (the host's), while the worker keeps polling.
+///
+/// Time: the transport owns no clock. poll() receives the engine's media
+/// clock (µs), the same time the jitter buffer plays out against; a
+/// transport stamps arrivals and runs its timers (RTCP, DTMF time-outs) on it.
 
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <string>
 
+#include "libconf/error.hpp"
 #include "libconf/transport/rtp_stats.hpp"
+#include "libconf/transport/transport_update.hpp"
 
 namespace libconf::transport {
 
@@ -26,7 +36,7 @@ struct ReceivedPacket {
   std::uint8_t payload_type = 0;
   bool marker = false;
   std::uint32_t ssrc = 0;
-  std::int64_t arrival_us = 0;  ///< receive time on the host's clock
+  std::int64_t arrival_us = 0;  ///< receive time: the now_us of the poll() that delivered it
 };
 
 /// A telephone-event (RFC 4733) or any other out-of-band DTMF signal.
@@ -34,7 +44,7 @@ struct DtmfEvent {
   char digit = 0;              ///< '0'-'9', '*', '#', 'A'-'D'
   bool end = false;            ///< false: digit starts (or continues); true: digit ended
   std::uint32_t duration_ms = 0;  ///< duration so far (start) or total (end)
-  std::int64_t timestamp_us = 0;  ///< when the digit started, host clock
+  std::int64_t timestamp_us = 0;  ///< when the digit started, on the receiver's poll() clock
 };
 
 /// Receives what poll() delivers. Implemented by the engine's leg.
@@ -59,8 +69,9 @@ class MediaTransport {
  public:
   virtual ~MediaTransport() = default;
 
-  /// Delivers everything received since the last call into sink.
-  virtual void poll(PacketSink& sink) noexcept = 0;
+  /// Delivers everything received since the last call into sink. now_us is
+  /// the engine's clock at this tick (monotonic, µs).
+  virtual void poll(PacketSink& sink, std::int64_t now_us) noexcept = 0;
   /// Sends one encoded frame (the transport stamps sequence/timestamp/SSRC).
   virtual void send(const OutgoingFrame& frame) noexcept = 0;
   /// Sends (or continues) a DTMF event; transports without an event channel ignore it.
@@ -68,6 +79,21 @@ class MediaTransport {
   /// Network statistics (loss, jitter, RTT, drops by cause) for transports
   /// that have them; all zero otherwise. Called on the worker, once a tick.
   virtual RtpStats network_stats() const noexcept { return {}; }
+
+  /// Host thread, while the worker may be polling: validates update and
+  /// builds what applying it allocates, reading only state that never changes
+  /// after the transport was created. The default accepts an empty update and
+  /// refuses any other with not_supported. Errors: not_supported,
+  /// invalid_argument; why (optional) gets a message naming the bad field.
+  virtual Result<std::unique_ptr<PreparedTransportUpdate>> prepare_update(const TransportUpdate& update,
+                                                                          std::string* why) const {
+    if (update.empty()) return std::make_unique<PreparedTransportUpdate>();
+    if (why) *why = "this transport cannot change its remote address, payload formats or keys";
+    return errc::not_supported;
+  }
+  /// Worker thread, between two polls: swaps the prepared parts in (the
+  /// prepared object keeps the old ones). Real-time safe. The default does nothing.
+  virtual void apply_update(PreparedTransportUpdate& prepared) noexcept { (void)prepared; }
 };
 
 }  // namespace libconf::transport

@@ -48,6 +48,13 @@ struct RtpStats {
 class ReceiveStatistics {
  public:
   explicit ReceiveStatistics(int clock_rate_hz) noexcept : clock_rate_hz_(clock_rate_hz) {}
+  /// The stream's RTP clock changed (a new payload format): sequence and loss
+  /// bookkeeping continue, the interarrival jitter estimate restarts.
+  void set_clock_rate(int clock_rate_hz) noexcept {
+    clock_rate_hz_ = clock_rate_hz;
+    has_transit_ = false;
+    jitter_q4_ = 0;
+  }
 
   /// Records one accepted packet. timing=false (e.g. telephone-event packets,
   /// whose timestamp stays at the event start) skips the jitter estimate.

@@ -5,10 +5,18 @@
 /// multiplexing (RFC 5761) and symmetric RTP (latching). Permissively
 /// licensed code only (libsrtp2, BSD): no oRTP here.
 ///
-/// Threading: one thread at a time (the worker that owns the leg's room).
-/// open() and set_remote() are setup calls (they may allocate and throw);
-/// poll(), send() and send_dtmf() are noexcept, never block, allocate nothing
-/// and lock nothing (see tests/transport/rtp_transport_test.cpp).
+/// Threading: one thread at a time. open() and set_remote() are setup calls
+/// made before the transport is handed to the engine (they may allocate and
+/// throw); from then on the transport belongs to the worker that polls it,
+/// and a host changes its remote, payload formats or keys only through
+/// engine::Engine::update_leg() (prepare_update() runs on the host's thread,
+/// apply_update() on the worker). poll(), send(), send_dtmf() and
+/// apply_update() are noexcept, never block, allocate nothing and lock
+/// nothing (see tests/transport/rtp_transport_test.cpp).
+///
+/// Time: arrivals, RTCP timing and DTMF time-outs run on the now_us given to
+/// poll() (the engine's clock); RTCP sender reports carry the wall clock
+/// (NTP format) as RFC 3550 requires.
 
 #include <cstdint>
 #include <memory>
@@ -17,10 +25,9 @@
 
 #include "libconf/error.hpp"
 #include "libconf/transport/media_transport.hpp"
+#include "libconf/transport/port_range.hpp"
 #include "libconf/transport/rtp_stats.hpp"
 #include "libconf/transport/srtp.hpp"
-#include "libconf/transport/telephone_event.hpp"
-#include "libconf/transport/udp_socket.hpp"
 
 namespace libconf::transport {
 
@@ -29,9 +36,10 @@ struct RtpConfig {
   std::uint16_t local_port = 0;             ///< 0 = first free even port of port_range
   PortRange port_range;
   int payload_type = 0;             ///< 0..127, the negotiated audio payload type
-  int clock_rate_hz = 8000;         ///< RTP clock of payload_type (and of telephone-event)
+  int clock_rate_hz = 8000;         ///< RTP clock of payload_type
   std::uint32_t ssrc = 0;           ///< 0 = random
   int telephone_event_pt = 101;     ///< RFC 4733 payload type; -1 disables events
+  int telephone_event_rate_hz = 0;  ///< telephone-event's RTP clock; 0 = clock_rate_hz
   std::uint8_t telephone_event_volume = 10;  ///< -dBm0 written into sent events
   std::optional<SrtpKeys> srtp_send;  ///< our a=crypto key (what we protect with)
   std::optional<SrtpKeys> srtp_recv;  ///< the peer's a=crypto key
@@ -50,25 +58,30 @@ class RtpTransport final : public MediaTransport {
   /// io_error (local_port taken), not_supported (SRTP profile missing in libsrtp2).
   static Result<std::unique_ptr<RtpTransport>> open(const RtpConfig& config);
   ~RtpTransport() override;
+  RtpTransport(const RtpTransport&) = delete;
+  RtpTransport& operator=(const RtpTransport&) = delete;
 
-  /// Where RTP goes (and RTCP: the same port with rtcp_mux, else
-  /// rtcp_port or port + 1). Resets latching. Throws Error for a non-numeric address.
+  /// Setup, before the engine owns the transport: where RTP goes (and RTCP:
+  /// the same port with rtcp_mux, else rtcp_port or port + 1). Resets
+  /// latching. Throws Error for a non-numeric address.
   void set_remote(const std::string& address, std::uint16_t port, std::uint16_t rtcp_port = 0);
 
-  std::uint16_t local_port() const noexcept { return local_port_; }
+  std::uint16_t local_port() const noexcept;
   /// The RTCP port: local_port() with rtcp_mux, else local_port() + 1.
   std::uint16_t local_rtcp_port() const noexcept;
-  std::uint32_t ssrc() const noexcept { return ssrc_; }
-  /// Current remote RTP address (after latching, the peer's real source).
-  const SocketAddress& remote_address() const noexcept { return remote_rtp_; }
-  bool latched() const noexcept { return latched_rtp_; }
+  std::uint32_t ssrc() const noexcept;
+  /// Current remote RTP address as "127.0.0.1:5004" or "[::1]:5004" (after
+  /// latching, the peer's real source); empty without one. Same thread as poll().
+  std::string remote_address() const;
+  std::uint16_t remote_port() const noexcept;
+  bool latched() const noexcept;
   /// Counters and RTCP figures. Same thread as poll().
   RtpStats stats() const noexcept;
   RtpStats network_stats() const noexcept override { return stats(); }
 
   /// Receives everything waiting (bounded: at most kMaxBatchesPerPoll batches
   /// per socket), delivers accepted audio and DTMF, and sends RTCP when due.
-  void poll(PacketSink& sink) noexcept override;
+  void poll(PacketSink& sink, std::int64_t now_us) noexcept override;
   /// Sends one frame; while a DTMF digit plays, sends its event packet instead
   /// (the RTP timestamp still advances by frame.samples). Call once per packet
   /// interval even when there is nothing to say (empty payload): that paces DTMF.
@@ -77,56 +90,21 @@ class RtpTransport final : public MediaTransport {
   /// matching end=true). Digits play one after another.
   void send_dtmf(const DtmfEvent& event) noexcept override;
 
+  /// Remote address (resets latching), payload formats (sequence numbers and
+  /// the RTP timestamp continue; the receive jitter estimate restarts in the
+  /// new clock), SRTP keys (new sessions; the outbound one keeps this
+  /// transport's SSRC). Errors: invalid_argument (why names the field),
+  /// not_supported (SRTP profile missing in libsrtp2).
+  Result<std::unique_ptr<PreparedTransportUpdate>> prepare_update(const TransportUpdate& update,
+                                                                  std::string* why) const override;
+  void apply_update(PreparedTransportUpdate& prepared) noexcept override;
+
   static constexpr int kMaxBatchesPerPoll = 8;
 
  private:
-  explicit RtpTransport(const RtpConfig& config);
-  void handle_datagram(std::span<std::uint8_t> data, const SocketAddress& from, bool truncated, bool rtcp_port,
-                       std::int64_t now_us, PacketSink& sink) noexcept;
-  void handle_rtp(std::span<std::uint8_t> data, const SocketAddress& from, std::int64_t now_us, PacketSink& sink) noexcept;
-  void handle_rtcp(std::span<std::uint8_t> data, const SocketAddress& from, std::int64_t now_us) noexcept;
-  void send_rtcp(std::int64_t now_us) noexcept;
-  void count_unprotect_failure(std::error_code error) noexcept;
-  void schedule_rtcp(std::int64_t now_us) noexcept;
-  void drain(UdpSocket& socket, bool rtcp_port, std::int64_t now_us, PacketSink& sink) noexcept;
-
-  int payload_type_;
-  int clock_rate_hz_;
-  int telephone_event_pt_;
-  bool symmetric_rtp_;
-  bool rtcp_mux_;
-  std::int64_t rtcp_interval_us_;
-  std::string cname_;
-
-  std::optional<UdpSocket> rtp_socket_;
-  std::optional<UdpSocket> rtcp_socket_;
-  std::uint16_t local_port_ = 0;
-  SocketAddress remote_rtp_;
-  SocketAddress remote_rtcp_;
-  bool has_remote_ = false;
-  bool latched_rtp_ = false;
-  bool latched_rtcp_ = false;
-
-  std::optional<SrtpSession> srtp_out_;
-  std::optional<SrtpSession> srtp_in_;
-  ReceiveBatch batch_;
-  std::vector<std::uint8_t> send_buffer_;
-  std::vector<std::uint8_t> rtcp_buffer_;
-
-  std::uint32_t ssrc_ = 0;
-  std::uint16_t sequence_ = 0;
-  std::uint32_t timestamp_ = 0;
-  std::uint64_t random_state_ = 0;
-
-  ReceiveStatistics receive_stats_;
-  RtpStats stats_;
-  TelephoneEventReceiver dtmf_receiver_;
-  TelephoneEventSender dtmf_sender_;
-
-  std::int64_t next_rtcp_us_ = 0;
-  bool have_remote_sr_ = false;
-  std::uint32_t remote_sr_compact_ = 0;
-  std::int64_t remote_sr_arrival_us_ = 0;
+  struct Impl;
+  explicit RtpTransport(std::unique_ptr<Impl> impl) noexcept;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace libconf::transport

@@ -1,9 +1,10 @@
 #pragma once
-/// @file
-/// Non-blocking UDP sockets with batched receive and send (recvmmsg/sendmmsg),
-/// and allocation of even RTP ports from a configurable range.
-/// A UdpSocket is used by one thread at a time; receive() and send() are
-/// noexcept, allocation-free and never block (real-time safe).
+// Private to the transport layer (and the rtp layer's oRTP variant): OS socket
+// types stay out of the public headers.
+// Non-blocking UDP sockets with batched receive and send (recvmmsg/sendmmsg),
+// and allocation of even RTP ports from a configurable range.
+// A UdpSocket is used by one thread at a time; receive() and send() are
+// noexcept, allocation-free and never block (real-time safe).
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "libconf/error.hpp"
+#include "libconf/transport/port_range.hpp"
 
 namespace libconf::transport {
 
@@ -73,12 +75,6 @@ class ReceiveBatch {
 struct OutgoingDatagram {
   std::span<const std::uint8_t> bytes;
   const SocketAddress* to = nullptr;
-};
-
-/// RTP port range; allocate_rtp_port() uses even ports only (RFC 3550 11).
-struct PortRange {
-  std::uint16_t min_port = 16384;  ///< common RTP range start (Asterisk, FreeSWITCH use 10000-20000/16384-32768)
-  std::uint16_t max_port = 32767;
 };
 
 class UdpSocket {
