@@ -50,10 +50,6 @@ void check_route(const DidRoute& r, std::string_view pattern, bool is_prefix) {
 
 }  // namespace
 
-std::string_view to_string(BillingMode mode) noexcept {
-  return mode == BillingMode::initiator_pays ? "initiator_pays" : "caller_pays";
-}
-
 std::string_view to_string(DidTarget target) noexcept {
   switch (target) {
     case DidTarget::menu: return "menu";
@@ -61,6 +57,12 @@ std::string_view to_string(DidTarget target) noexcept {
     case DidTarget::operator_queue: return "operator";
   }
   return "unknown";
+}
+
+std::optional<DidTarget> did_target_from_string(std::string_view text) noexcept {
+  for (DidTarget t : {DidTarget::menu, DidTarget::room, DidTarget::operator_queue})
+    if (to_string(t) == text) return t;
+  return std::nullopt;
 }
 
 void DidRouter::add_exact(std::string_view number, DidRoute route) {
@@ -151,10 +153,8 @@ DidRouter DidRouter::parse(std::string_view json_text, std::string_view source_n
     if (const auto* v = obj.if_contains("room_from_suffix")) route.room_from_suffix = reader.boolean(*v, sub("room_from_suffix"));
     if (const auto* v = obj.if_contains("billing")) {
       const std::string billing = reader.string(*v, sub("billing"), kMaxNameLength);
-      if (billing == "caller_pays") {
-        route.billing = BillingMode::caller_pays;
-      } else if (billing == "initiator_pays") {
-        route.billing = BillingMode::initiator_pays;
+      if (auto mode = room::billing_mode_from_string(billing)) {
+        route.billing = *mode;
       } else {
         reader.fail(errc::invalid_argument, sub("billing"), "'" + billing + "' is not caller_pays or initiator_pays");
       }

@@ -20,8 +20,6 @@ bool printable(std::string_view s) noexcept {
   });
 }
 
-ivr::CallerRole to_caller_role(room::Role r) noexcept { return static_cast<ivr::CallerRole>(static_cast<int>(r)); }
-
 }  // namespace
 
 std::string_view to_string(CallState state) noexcept {
@@ -133,7 +131,7 @@ Result<CallId> ConferenceService::incoming_call(const CallInfo& info, engine::Le
   Call& c = new_call(info.caller_id, info.did, leg, added);
   if (!added) return added.error();
   c.name = info.display_name;
-  if (route && route->billing == ivr::BillingMode::initiator_pays) c.billing = room::BillingMode::initiator_pays;
+  if (route) c.billing = route->billing;
   (void)cdr_.arrive(c.id, config_.tenant, c.caller_id, c.did, c.billing, now_ms_);
   emit("call_arrived", c.id, "", "did " + c.did + " from " + c.caller_id);
 
@@ -215,7 +213,7 @@ void ConferenceService::place(Call& c, const room::AdmitDecision& d) {
   c.participant = d.participant;
   c.role = d.role;
   c.state = CallState::in_room;
-  c.keys.emplace(config_.keys, to_caller_role(d.role));
+  c.keys.emplace(config_.keys, d.role);
   if (room::is_moderating(d.role) && !c.moderator_logged_in) {
     c.moderator_logged_in = cdr_.moderator_login(config_.tenant, c.caller_id, now_ms_).has_value();
   }

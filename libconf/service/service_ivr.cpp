@@ -8,10 +8,6 @@
 
 namespace libconf::service {
 
-namespace {
-ivr::CallerRole to_caller_role(room::Role r) noexcept { return static_cast<ivr::CallerRole>(static_cast<int>(r)); }
-}  // namespace
-
 void ConferenceService::start_ivr(Call& c, std::shared_ptr<const ivr::Menu> m, std::string_view preset_room) {
   c.state = CallState::ivr;
   c.ivr = std::make_unique<ivr::IvrSession>(std::move(m));
@@ -70,7 +66,7 @@ void ConferenceService::apply(Call& c, std::span<const ivr::Action> span) {
           case room::AdmitOutcome::overflow:
           case room::AdmitOutcome::wait_for_moderator:
             c.pending = *d;
-            reply = ivr::HostReply::pin_ok(to_caller_role(d->role));
+            reply = ivr::HostReply::pin_ok(d->role);
             break;
           case room::AdmitOutcome::wrong_pin: reply = ivr::HostReply::pin_wrong(); break;
           case room::AdmitOutcome::locked_out: reply = ivr::HostReply::locked_out(); break;

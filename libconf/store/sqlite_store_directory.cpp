@@ -40,7 +40,7 @@ DidRecord read_did(const detail::Query& q) {
   DidRecord d;
   d.number = q.text(0);
   d.tenant = q.text(1);
-  d.target = did_target_from_string(q.text(2)).value_or(DidTarget::menu);
+  d.target = ivr::did_target_from_string(q.text(2)).value_or(DidTarget::menu);
   d.room = q.is_null(3) ? std::string{} : q.text(3);
   d.billing = room::billing_mode_from_string(q.text(4)).value_or(room::BillingMode::caller_pays);
   return d;

@@ -28,13 +28,13 @@ TEST(DidRouter, ExactNumberBeatsPrefix) {
   EXPECT_EQ(m->route->target, DidTarget::room);
   EXPECT_EQ(m->room, "4711");
   EXPECT_EQ(m->route->menu, "direct");
-  EXPECT_EQ(m->route->billing, BillingMode::caller_pays);
+  EXPECT_EQ(m->route->billing, room::BillingMode::caller_pays);
 }
 
 TEST(DidRouter, BillingModeFollowsTheNumber) {
   DidRouter r = sample_router();
-  EXPECT_EQ(r.route("+498001234567")->route->billing, BillingMode::initiator_pays);
-  EXPECT_EQ(r.route("+493012345600")->route->billing, BillingMode::caller_pays);
+  EXPECT_EQ(r.route("+498001234567")->route->billing, room::BillingMode::initiator_pays);
+  EXPECT_EQ(r.route("+493012345600")->route->billing, room::BillingMode::caller_pays);
 }
 
 TEST(DidRouter, PrefixCoversTheRestOfTheBlock) {
@@ -67,9 +67,9 @@ TEST(DidRouter, UnknownNumbersAreNotFound) {
 
 TEST(DidRouter, LongestPrefixWins) {
   DidRouter r;
-  r.add_prefix("+49", DidRoute{DidTarget::menu, "german", "", false, BillingMode::caller_pays});
-  r.add_prefix("+4930", DidRoute{DidTarget::menu, "berlin", "", false, BillingMode::caller_pays});
-  r.add_prefix("+4", DidRoute{DidTarget::operator_queue, "", "", false, BillingMode::caller_pays});
+  r.add_prefix("+49", DidRoute{DidTarget::menu, "german", "", false, room::BillingMode::caller_pays});
+  r.add_prefix("+4930", DidRoute{DidTarget::menu, "berlin", "", false, room::BillingMode::caller_pays});
+  r.add_prefix("+4", DidRoute{DidTarget::operator_queue, "", "", false, room::BillingMode::caller_pays});
   EXPECT_EQ(r.route("+49301")->route->menu, "berlin");
   EXPECT_EQ(r.route("+4989")->route->menu, "german");
   EXPECT_EQ(r.route("+41")->route->target, DidTarget::operator_queue);
@@ -77,14 +77,14 @@ TEST(DidRouter, LongestPrefixWins) {
 
 TEST(DidRouter, ApiRejectsBadRoutes) {
   DidRouter r;
-  r.add_exact("123", DidRoute{DidTarget::menu, "m", "", false, BillingMode::caller_pays});
-  EXPECT_THROW(r.add_exact("123", DidRoute{DidTarget::menu, "m", "", false, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("12a", DidRoute{DidTarget::menu, "m", "", false, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("1+2", DidRoute{DidTarget::menu, "m", "", false, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("", DidRoute{DidTarget::menu, "m", "", false, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::menu, "", "", false, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::room, "", "", true, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::operator_queue, "m", "", false, BillingMode::caller_pays}), Error);
+  r.add_exact("123", DidRoute{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays});
+  EXPECT_THROW(r.add_exact("123", DidRoute{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("12a", DidRoute{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("1+2", DidRoute{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("", DidRoute{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::menu, "", "", false, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::room, "", "", true, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::operator_queue, "m", "", false, room::BillingMode::caller_pays}), Error);
   EXPECT_EQ(r.size(), 1u);
 }
 

@@ -48,7 +48,7 @@ struct ServiceBench {
   }
   static service::ServiceConfig default_config() {
     service::ServiceConfig c;
-    c.router.add_exact("+493012345601", ivr::DidRoute{ivr::DidTarget::room, "", "4711", false, ivr::BillingMode::caller_pays});
+    c.router.add_exact("+493012345601", ivr::DidRoute{ivr::DidTarget::room, "", "4711", false, room::BillingMode::caller_pays});
     c.router.add_exact("+493012345699", ivr::DidRoute{ivr::DidTarget::operator_queue, "", "", false, {}});
     c.dial_out_allowed = {"+4930*"};
     return c;

@@ -369,35 +369,6 @@ class CallProgressTone:
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
-class CallerRole:
-    """
-    The role an IVR caller joins with.
-
-    Members:
-
-      superuser
-
-      moderator
-
-      participant
-
-      listener
-    """
-    superuser: ClassVar[CallerRole]
-    moderator: ClassVar[CallerRole]
-    participant: ClassVar[CallerRole]
-    listener: ClassVar[CallerRole]
-    __members__: ClassVar[dict]
-    @property
-    def name(self) -> str: ...
-    @property
-    def value(self) -> int: ...
-    def __init__(self, value: int) -> None: ...
-    def __int__(self) -> int: ...
-    def __index__(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __hash__(self) -> int: ...
-
 class Codec:
     """
     One codec instance (encoder and decoder state of one stream). Create it with
@@ -1125,7 +1096,7 @@ class IvrSession:
         """
         Advances timeouts; call at least every next_deadline_ms.
         """
-    def on_host_reply(self, kind: str, role: CallerRole = ..., now_ms: int = 0) -> list:
+    def on_host_reply(self, kind: str, role: Role = ..., now_ms: int = 0) -> list:
         """
         Answers lookup_room/check_pin/record_name: kind is room_found, room_unknown, pin_ok (with role),
         pin_wrong, locked_out or recorded.

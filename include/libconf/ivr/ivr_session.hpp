@@ -103,7 +103,7 @@ class IvrSession {
   int retries_used_ = 0;
   int pin_failures_ = 0;
   std::optional<ExitReason> why_here_;  ///< the failure that led to the current state
-  std::optional<CallerRole> confirmed_role_;
+  std::optional<room::Role> confirmed_role_;
 
   DigitString entry_;
   DigitString room_;

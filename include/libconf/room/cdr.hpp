@@ -15,16 +15,11 @@
 #include <vector>
 
 #include "libconf/error.hpp"
+#include "libconf/room/billing.hpp"
 #include "libconf/room/events.hpp"
 #include "libconf/room/role.hpp"
 
 namespace libconf::room {
-
-/// Who pays the call: every caller (premium number), or the booking's initiator
-/// (toll-free number for the others).
-enum class BillingMode { caller_pays, initiator_pays };
-std::string_view to_string(BillingMode mode) noexcept;
-std::optional<BillingMode> billing_mode_from_string(std::string_view text) noexcept;
 
 using LegId = std::uint64_t;
 
