@@ -68,6 +68,12 @@ Result<void> Conference::authorize(const Actor& actor, Action action, std::int64
   return {};
 }
 
+Result<void> Conference::authorize(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms) {
+  if (auto ok = authorize(actor, action, now_ms); !ok) return ok;
+  if (!room.empty() && !room_of(actor.tenant, room)) return errc::not_found;
+  return {};
+}
+
 Participant* Conference::target_in(const Actor& actor, ParticipantId id) {
   auto it = participants_.find(id);
   if (it == participants_.end() || it->second.tenant != actor.tenant) return nullptr;
@@ -614,9 +620,11 @@ Result<void> Conference::end_room(const Actor& actor, const std::string& room, s
 
 // ---- operator queue -----------------------------------------------------------
 
-Result<QueueEntry> Conference::take_from_queue(const Actor& actor, std::int64_t now_ms) {
+Result<QueueEntry> Conference::take_from_queue(const Actor& actor, std::int64_t now_ms, std::uint64_t ticket) {
   if (auto ok = authorize(actor, Action::take_from_queue, now_ms); !ok) return ok.error();
-  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.tenant == actor.tenant; });
+  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) {
+    return e.tenant == actor.tenant && (ticket == 0 || e.ticket == ticket);
+  });
   if (it == queue_.end()) return errc::not_found;
   QueueEntry e = *it;
   queue_.erase(it);

@@ -1,6 +1,7 @@
 #include "libconf/room/room_config.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "libconf/error.hpp"
 
@@ -32,12 +33,54 @@ void validate_name(std::string_view what, std::string_view name) {
                   " characters of A-Z a-z 0-9 _ . - and may not start with . or -");
 }
 
+bool is_valid_utf8(std::string_view text) noexcept {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    } else if ((b & 0xE0) == 0xC0) {
+      n = 1;
+      cp = b & 0x1F;
+    } else if ((b & 0xF0) == 0xE0) {
+      n = 2;
+      cp = b & 0x0F;
+    } else if ((b & 0xF8) == 0xF0) {
+      n = 3;
+      cp = b & 0x07;
+    } else {
+      return false;  // a continuation byte first, or 0xF8..0xFF
+    }
+    if (i + n >= text.size()) return false;  // truncated sequence
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    // Overlong forms, UTF-16 surrogates and code points beyond U+10FFFF are not UTF-8.
+    constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+bool is_valid_text(std::string_view text) noexcept {
+  return text.size() <= kMaxTextLength &&
+         std::none_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }) &&
+         is_valid_utf8(text);
+}
+
 void validate_text(std::string_view what, std::string_view text) {
   if (text.size() > kMaxTextLength)
     throw Error(errc::invalid_argument, std::string(what) + " has " + std::to_string(text.size()) +
                                             " bytes; at most " + std::to_string(kMaxTextLength));
   if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
     throw Error(errc::invalid_argument, std::string(what) + " holds a control character");
+  if (!is_valid_utf8(text)) throw Error(errc::invalid_argument, std::string(what) + " is not valid UTF-8");
 }
 
 void validate(const TenantQuota& q) {

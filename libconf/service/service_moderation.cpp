@@ -62,15 +62,19 @@ Result<void> ConferenceService::set_volumes(const room::Actor& actor, CallId tar
   if (!std::isfinite(talk_gain_db) || !std::isfinite(listen_gain_db) || std::fabs(talk_gain_db) > kMaxGainDb ||
       std::fabs(listen_gain_db) > kMaxGainDb)
     return errc::invalid_argument;
-  const bool self = c->participant != 0 && actor.id == c->participant;
-  if (actor.tenant != config_.tenant || (!self && !room::allowed(actor.role, room::Action::mute_other))) {
-    emit("action_denied", target, c->room, "set_volumes");
-    return errc::permission_denied;
+  const bool self = c->participant != 0 && actor.id == c->participant && actor.tenant == c->tenant;
+  if (!self) {
+    // Someone else's volume: mute_other over the room the target is in.
+    if (c->tenant != actor.tenant || c->room.empty()) return errc::not_found;
+    if (auto ok = conference_.authorize(actor, room::Action::mute_other, c->room, now_ms_); !ok) {
+      forward_conference_events();
+      return ok.error();
+    }
   }
   c->mix.talk_gain_db = talk_gain_db;
   c->mix.listen_gain_db = listen_gain_db;
   auto r = engine_.set_mix_state(c->leg, c->mix);
-  if (r) emit("volumes", target, c->room, std::to_string(talk_gain_db) + "/" + std::to_string(listen_gain_db));
+  if (r) emit(*c, event::VolumesChanged{c->room, talk_gain_db, listen_gain_db});
   return r;
 }
 
@@ -98,14 +102,16 @@ Result<void> ConferenceService::bring_back(const room::Actor& actor, const std::
 Result<void> ConferenceService::listen_in(const room::Actor& actor, CallId listener, const std::string& room) {
   Call* c = find(listener);
   if (!c) return errc::not_found;
+  if (c->tenant != actor.tenant) return errc::not_found;
   if (c->state == CallState::ivr || c->state == CallState::queued) return errc::invalid_state;
   auto r = conference_.check_listen_in(actor, room, now_ms_);
   forward_conference_events();
   if (!r) return r;
-  if (!conference_.room(config_.tenant, room)) return errc::not_found;
   c->listening = room;
+  mark(*c);
   // An operator or moderator now hears the room: its callers' requests are attended.
-  std::erase_if(operator_requests_, [&](const OperatorRequest& q) { return q.room == room; });
+  std::erase_if(operator_requests_,
+                [&](const OperatorRequest& q) { return q.tenant == actor.tenant && q.room == room; });
   sync();
   return {};
 }
@@ -114,8 +120,9 @@ Result<void> ConferenceService::stop_listen_in(CallId listener) {
   Call* c = find(listener);
   if (!c) return errc::not_found;
   if (c->listening.empty()) return errc::invalid_state;
+  emit(*c, event::ListenInStopped{c->listening});
   c->listening.clear();
-  emit("listen_in_stopped", c->id, c->room, "");
+  mark(*c);
   sync();
   return {};
 }
@@ -123,13 +130,13 @@ Result<void> ConferenceService::stop_listen_in(CallId listener) {
 Result<void> ConferenceService::whisper(const room::Actor& actor, CallId from, CallId to) {
   Call* f = find(from);
   Call* t = find(to);
-  if (!f || !t || !t->participant) return errc::not_found;
+  if (!f || !t || !t->participant || f->tenant != actor.tenant) return errc::not_found;
   if (f->where != t->where || f->where == f->lobby) return errc::invalid_state;
   auto r = conference_.check_whisper(actor, t->participant, now_ms_);
   forward_conference_events();
   if (!r) return r;
   auto w = engine_.add_whisper(f->leg, t->leg);
-  if (w) emit("whisper", from, t->room, "to call " + std::to_string(to));
+  if (w) emit(*f, event::WhisperStarted{t->room, to});
   return w;
 }
 
@@ -138,7 +145,7 @@ Result<void> ConferenceService::stop_whisper(CallId from, CallId to) {
   Call* t = find(to);
   if (!f || !t) return errc::not_found;
   auto w = engine_.remove_whisper(f->leg, t->leg);
-  if (w) emit("whisper_stopped", from, t->room, "to call " + std::to_string(to));
+  if (w) emit(*f, event::WhisperStopped{t->room, to});
   return w;
 }
 
@@ -160,6 +167,7 @@ Result<void> ConferenceService::hold(CallId id) {
   if (!c || !c->participant) return errc::not_found;
   if (c->held) return errc::invalid_state;
   c->held = true;
+  mark(*c);
   sync();
   return {};
 }
@@ -169,7 +177,8 @@ Result<void> ConferenceService::resume(CallId id) {
   if (!c || !c->participant) return errc::not_found;
   if (!c->held) return errc::invalid_state;
   c->held = false;
-  emit("resumed", id, "", "");
+  emit(*c, event::Resumed{c->room});
+  mark(*c);
   sync();
   return {};
 }

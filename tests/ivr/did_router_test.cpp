@@ -93,6 +93,25 @@ struct BadDids {
   std::string message;
 };
 
+TEST(DidRouter, RoutesNameTheirTenant) {
+  const auto r = DidRouter::parse(R"({"routes": [
+      {"number": "+4930100", "room": "1000", "tenant": "acme"},
+      {"number": "+4930200", "menu": "default"}]})",
+                                  "t.json");
+  EXPECT_EQ(r.route("+4930100")->route->tenant, "acme");
+  EXPECT_EQ(r.route("+4930200")->route->tenant, "");
+  try {
+    (void)DidRouter::parse(R"({"routes": [{"number": "1", "menu": "m", "tenant": "no/slash"}]})", "t.json");
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("routes[0].tenant"), std::string::npos) << e.what();
+  }
+  DidRoute bad{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays};
+  bad.tenant = "-x";
+  DidRouter api;
+  EXPECT_THROW(api.add_exact("5", bad), Error);
+}
+
 TEST(DidRouter, BadFilesNameFileFieldAndValue) {
   const BadDids cases[] = {
       {R"({"routes": [{"number": "1", "menu": "m", "billing": "free"}]})",
@@ -106,7 +125,7 @@ TEST(DidRouter, BadFilesNameFileFieldAndValue) {
       {R"({"routes": [{"number": "1", "room_from_suffix": true}]})", "routes[0].room_from_suffix: needs a prefix route"},
       {R"({"routes": [{"number": "1", "operator": true, "room": "2"}]})",
        "routes[0].operator: an operator route takes no menu or room"},
-      {R"({"routes": [{"number": "1", "menu": "m", "tenant": "x"}]})", "routes[0].tenant: unknown field"},
+      {R"({"routes": [{"number": "1", "menu": "m", "owner": "x"}]})", "routes[0].owner: unknown field"},
       {R"({"routes": [{"number": "1", "menu": "m"}, {"number": "2", "menu": "m", "menu": "n"}]})",
        "dids.json: routes[1].menu: repeated key"},
       {R"({"routes": {}})", "dids.json: routes: {} is not an array"},

@@ -42,6 +42,9 @@ struct DidRoute {
   std::string room;               ///< target room: the room, unless room_from_suffix
   bool room_from_suffix = false;  ///< prefix routes: the rest of the number is the room
   room::BillingMode billing = room::BillingMode::caller_pays;
+  /// The tenant the number belongs to (room::validate_name); empty: the
+  /// host's default tenant (ServiceConfig::default_tenant).
+  std::string tenant;
 };
 
 /// The answer for one dialed number. Views the router and the dialed string.

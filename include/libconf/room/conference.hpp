@@ -203,10 +203,19 @@ class Conference {
   /// Ends the room for everyone in it and its side rooms (ExitReason::room_ended).
   Result<void> end_room(const Actor& actor, const std::string& room, std::int64_t now_ms);
 
+  /// Whether `actor` may perform `action` on `room` of its tenant (a main or
+  /// side room; "" for an action on no particular room). The one check every
+  /// operation makes, for hosts and the service to ask before acting on
+  /// something the model does not hold (recordings, transfers, volumes).
+  /// not_found for an unknown tenant or room; permission_denied (with an
+  /// ActionDenied event) when the role or its authority does not reach.
+  Result<void> authorize(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms);
+
   // ---- operator queue ---------------------------------------------------------
-  /// The longest waiting caller of the tenant, with waited_ms. Needs take_from_queue;
-  /// not_found when empty.
-  Result<QueueEntry> take_from_queue(const Actor& actor, std::int64_t now_ms);
+  /// The longest waiting caller of the tenant (or the one holding `ticket`
+  /// when it is not 0), with waited_ms. Needs take_from_queue; not_found when
+  /// empty or the ticket is unknown.
+  Result<QueueEntry> take_from_queue(const Actor& actor, std::int64_t now_ms, std::uint64_t ticket = 0);
   /// The caller hung up while waiting. not_found for an unknown ticket.
   Result<void> abandon_queue(std::uint64_t ticket, std::int64_t now_ms);
   std::vector<QueueEntry> queue(const std::string& tenant) const;
@@ -215,6 +224,7 @@ class Conference {
   void tick(std::int64_t now_ms);
 
   // ---- queries ----------------------------------------------------------------
+  bool has_tenant(const std::string& tenant) const noexcept { return tenants_.count(tenant) > 0; }
   Result<Participant> participant(ParticipantId id) const;
   /// The Actor for a participant acting from its phone.
   Result<Actor> actor_of(ParticipantId id) const;
