@@ -61,17 +61,64 @@ Result<void> Conference::authorize(const Actor& actor, Action action, std::int64
     if (it == participants_.end() || it->second.tenant != actor.tenant || it->second.role != actor.role)
       return errc::permission_denied;
   }
-  if (!allowed(actor.role, action)) {
-    events_.push_back(event::ActionDenied{now_ms, actor.tenant, action, actor.role, actor.id});
-    return errc::permission_denied;
-  }
+  if (!allowed(actor.role, action)) return deny(actor, action, "", now_ms);
   return {};
 }
 
 Result<void> Conference::authorize(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms) {
+  if (room.empty()) {
+    if (auto ok = authorize(actor, action, now_ms); !ok) return ok;
+    // An action on no particular room reaches the whole tenant: the superuser's alone.
+    if (actor.role != Role::superuser) return deny(actor, action, "", now_ms);
+    return {};
+  }
+  return authorize_room(actor, action, room, now_ms);
+}
+
+Result<void> Conference::deny(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms) {
+  events_.push_back(event::ActionDenied{now_ms, actor.tenant, action, actor.role, actor.id, room});
+  return errc::permission_denied;
+}
+
+bool Conference::within_authority(const Actor& actor, const std::string& room) const {
+  if (actor.role == Role::superuser) return true;
+  std::string own;
+  if (actor.id != kConsole) {
+    auto it = participants_.find(actor.id);
+    if (it == participants_.end()) return false;
+    own = it->second.home_room;
+  } else {
+    own = actor.room;
+  }
+  if (own.empty()) return false;
+  const Tenant* t = tenant_of(actor.tenant);
+  if (!t) return false;
+  // Walk up: a side room to its main room, an overflow room to the room it relieves.
+  std::string r = room;
+  for (int hops = 0; hops < 3 && !r.empty(); ++hops) {
+    if (r == own) return true;
+    auto it = t->rooms.find(r);
+    if (it == t->rooms.end()) return false;
+    r = !it->second.parent.empty() ? it->second.parent : it->second.overflow_of;
+  }
+  return false;
+}
+
+Result<void> Conference::authorize_room(const Actor& actor, Action action, const std::string& room,
+                                        std::int64_t now_ms) {
   if (auto ok = authorize(actor, action, now_ms); !ok) return ok;
-  if (!room.empty() && !room_of(actor.tenant, room)) return errc::not_found;
+  if (!room_of(actor.tenant, room)) return errc::not_found;
+  if (!within_authority(actor, room)) return deny(actor, action, room, now_ms);
   return {};
+}
+
+Result<Participant*> Conference::authorize_target(const Actor& actor, Action action, ParticipantId target,
+                                                  std::int64_t now_ms) {
+  if (auto ok = authorize(actor, action, now_ms); !ok) return ok.error();
+  Participant* p = target_in(actor, target);
+  if (!p) return errc::not_found;
+  if (!within_authority(actor, p->room)) return deny(actor, action, p->room, now_ms).error();
+  return p;
 }
 
 Participant* Conference::target_in(const Actor& actor, ParticipantId id) {
@@ -416,14 +463,11 @@ Result<AdmitDecision> Conference::admit(const AdmitRequest& req, std::int64_t no
 Result<ParticipantId> Conference::admit_direct(const Actor& actor, const std::string& room,
                                                const std::string& caller_id, Role role,
                                                std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::invite, now_ms); !ok) return ok.error();
-  if (rank(role) > rank(actor.role)) {
-    events_.push_back(event::ActionDenied{now_ms, actor.tenant, Action::invite, actor.role, actor.id});
-    return errc::permission_denied;
-  }
+  if (auto ok = authorize_room(actor, Action::invite, room, now_ms); !ok) return ok.error();
+  if (rank(role) > rank(actor.role)) return deny(actor, Action::invite, room, now_ms).error();
   Tenant* t = tenant_of(actor.tenant);
   RoomState* r = room_of(actor.tenant, room);
-  if (!r || !r->parent.empty()) return errc::not_found;
+  if (!r->parent.empty()) return errc::not_found;
   if (t->participants >= t->quota.max_participants) return errc::quota_exceeded;
   if (actor.role != Role::superuser) {
     if (r->locked) return errc::room_locked;
@@ -444,9 +488,9 @@ Result<void> Conference::leave(ParticipantId id, ExitReason reason, std::int64_t
 Result<void> Conference::set_muted(const Actor& actor, ParticipantId target, bool muted, std::int64_t now_ms) {
   const bool self = actor.id != kConsole && actor.id == target;
   const Action action = self ? Action::mute_self : (muted ? Action::mute_other : Action::unmute_other);
-  if (auto ok = authorize(actor, action, now_ms); !ok) return ok;
-  Participant* p = target_in(actor, target);
-  if (!p) return errc::not_found;
+  auto found = authorize_target(actor, action, target, now_ms);
+  if (!found) return found.error();
+  Participant* p = *found;
   if (!self && rank(p->role) > rank(actor.role)) return errc::permission_denied;
   if (!muted && !allowed(p->role, Action::speak)) return errc::invalid_state;
   p->muted = muted;
@@ -455,9 +499,8 @@ Result<void> Conference::set_muted(const Actor& actor, ParticipantId target, boo
 }
 
 Result<void> Conference::mute_all(const Actor& actor, const std::string& room, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::mute_all, now_ms); !ok) return ok;
+  if (auto ok = authorize_room(actor, Action::mute_all, room, now_ms); !ok) return ok;
   RoomState* r = room_of(actor.tenant, room);
-  if (!r) return errc::not_found;
   int count = 0;
   for (ParticipantId id : r->members) {
     Participant& p = participants_.at(id);
@@ -472,9 +515,9 @@ Result<void> Conference::mute_all(const Actor& actor, const std::string& room, s
 }
 
 Result<void> Conference::set_deaf(const Actor& actor, ParticipantId target, bool deaf, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::deafen_other, now_ms); !ok) return ok;
-  Participant* p = target_in(actor, target);
-  if (!p) return errc::not_found;
+  auto found = authorize_target(actor, Action::deafen_other, target, now_ms);
+  if (!found) return found.error();
+  Participant* p = *found;
   if (rank(p->role) > rank(actor.role)) return errc::permission_denied;
   p->deaf = deaf;
   events_.push_back(event::DeafChanged{now_ms, target, deaf, actor.id});
@@ -484,9 +527,9 @@ Result<void> Conference::set_deaf(const Actor& actor, ParticipantId target, bool
 Result<void> Conference::kick(const Actor& actor, ParticipantId target, const std::string& reason,
                               std::int64_t now_ms) {
   validate_text("kick reason", reason);
-  if (auto ok = authorize(actor, Action::kick, now_ms); !ok) return ok;
-  Participant* p = target_in(actor, target);
-  if (!p) return errc::not_found;
+  auto found = authorize_target(actor, Action::kick, target, now_ms);
+  if (!found) return found.error();
+  Participant* p = *found;
   if (rank(p->role) > rank(actor.role)) return errc::permission_denied;
   remove(target, ExitReason::kicked, reason, now_ms);
   tick(now_ms);
@@ -495,10 +538,14 @@ Result<void> Conference::kick(const Actor& actor, ParticipantId target, const st
 
 Result<void> Conference::move(const Actor& actor, ParticipantId target, const std::string& room,
                               std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::move, now_ms); !ok) return ok;
-  Participant* p = target_in(actor, target);
+  // The target and the destination must both lie within the actor's authority:
+  // nobody moves a caller into a room it does not moderate (its PIN is skipped).
+  auto found = authorize_target(actor, Action::move, target, now_ms);
+  if (!found) return found.error();
+  Participant* p = *found;
+  if (auto ok = authorize_room(actor, Action::move, room, now_ms); !ok) return ok;
   RoomState* to = room_of(actor.tenant, room);
-  if (!p || !to || !to->parent.empty()) return errc::not_found;
+  if (!to->parent.empty()) return errc::not_found;
   if (rank(p->role) > rank(actor.role)) return errc::permission_denied;
   if (p->room == room) return errc::invalid_state;
   const bool frees_own_seat = p->home_room == room;  // back from a side room of `room`
@@ -519,9 +566,9 @@ Result<void> Conference::move(const Actor& actor, ParticipantId target, const st
 Result<std::string> Conference::create_side_room(const Actor& actor, const std::string& main_room,
                                                  const std::vector<ParticipantId>& members,
                                                  std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::create_side_room, now_ms); !ok) return ok.error();
+  if (auto ok = authorize_room(actor, Action::create_side_room, main_room, now_ms); !ok) return ok.error();
   RoomState* main = room_of(actor.tenant, main_room);
-  if (!main || !main->parent.empty()) return errc::not_found;
+  if (!main->parent.empty()) return errc::not_found;
   const std::set<ParticipantId> unique(members.begin(), members.end());
   if (unique.size() < 2 || unique.size() != members.size()) return errc::invalid_argument;
   for (ParticipantId id : members)
@@ -545,9 +592,9 @@ Result<std::string> Conference::create_side_room(const Actor& actor, const std::
 }
 
 Result<void> Conference::bring_back(const Actor& actor, const std::string& side_room, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::bring_back, now_ms); !ok) return ok;
+  if (auto ok = authorize_room(actor, Action::bring_back, side_room, now_ms); !ok) return ok;
   RoomState* side = room_of(actor.tenant, side_room);
-  if (!side || side->parent.empty()) return errc::not_found;
+  if (side->parent.empty()) return errc::not_found;
   RoomState* main = room_of(actor.tenant, side->parent);
   const std::vector<ParticipantId> ids = side->members;
   const std::string main_name = side->parent;
@@ -562,23 +609,22 @@ Result<void> Conference::bring_back(const Actor& actor, const std::string& side_
 }
 
 Result<void> Conference::check_listen_in(const Actor& actor, const std::string& room, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::listen_in, now_ms); !ok) return ok;
-  if (!room_of(actor.tenant, room)) return errc::not_found;
+  if (auto ok = authorize_room(actor, Action::listen_in, room, now_ms); !ok) return ok;
   events_.push_back(event::ListenInGranted{now_ms, actor.tenant, room, actor.id});
   return {};
 }
 
 Result<void> Conference::check_whisper(const Actor& actor, ParticipantId target, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::whisper, now_ms); !ok) return ok;
-  if (!target_in(actor, target) || target == actor.id) return errc::not_found;
+  if (target == actor.id) return errc::not_found;
+  if (auto found = authorize_target(actor, Action::whisper, target, now_ms); !found) return found.error();
   events_.push_back(event::WhisperGranted{now_ms, target, actor.id});
   return {};
 }
 
 Result<void> Conference::set_locked(const Actor& actor, const std::string& room, bool locked, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::lock_room, now_ms); !ok) return ok;
+  if (auto ok = authorize_room(actor, Action::lock_room, room, now_ms); !ok) return ok;
   RoomState* r = room_of(actor.tenant, room);
-  if (!r || !r->parent.empty()) return errc::not_found;
+  if (!r->parent.empty()) return errc::not_found;
   r->locked = locked;
   events_.push_back(event::LockChanged{now_ms, actor.tenant, room, locked, actor.id});
   return {};
@@ -589,9 +635,9 @@ Result<void> Conference::set_max_members(const Actor& actor, const std::string& 
   if (max_members < 1 || max_members > kMaxRoomMembers)
     throw Error(errc::invalid_argument, "max_members = " + std::to_string(max_members) + " is not in 1.." +
                                             std::to_string(kMaxRoomMembers));
-  if (auto ok = authorize(actor, Action::set_max_size, now_ms); !ok) return ok;
+  if (auto ok = authorize_room(actor, Action::set_max_size, room, now_ms); !ok) return ok;
   RoomState* r = room_of(actor.tenant, room);
-  if (!r || !r->parent.empty()) return errc::not_found;
+  if (!r->parent.empty()) return errc::not_found;
   r->config.max_members = max_members;
   events_.push_back(event::MaxMembersChanged{now_ms, actor.tenant, room, max_members, actor.id});
   return {};
@@ -601,9 +647,9 @@ Result<void> Conference::set_name(const Actor& actor, ParticipantId target, cons
                                   std::int64_t now_ms) {
   validate_text("participant name", name);
   const bool self = actor.id != kConsole && actor.id == target;
-  if (auto ok = authorize(actor, self ? Action::set_own_name : Action::set_name, now_ms); !ok) return ok;
-  Participant* p = target_in(actor, target);
-  if (!p) return errc::not_found;
+  auto found = authorize_target(actor, self ? Action::set_own_name : Action::set_name, target, now_ms);
+  if (!found) return found.error();
+  Participant* p = *found;
   if (!self && rank(p->role) > rank(actor.role)) return errc::permission_denied;
   p->name = name;
   events_.push_back(event::NameChanged{now_ms, target, name, actor.id});
@@ -611,9 +657,9 @@ Result<void> Conference::set_name(const Actor& actor, ParticipantId target, cons
 }
 
 Result<void> Conference::end_room(const Actor& actor, const std::string& room, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::end_room, now_ms); !ok) return ok;
+  if (auto ok = authorize_room(actor, Action::end_room, room, now_ms); !ok) return ok;
   RoomState* r = room_of(actor.tenant, room);
-  if (!r || !r->parent.empty()) return errc::not_found;
+  if (!r->parent.empty()) return errc::not_found;
   end_session(actor.tenant, room, now_ms);
   return {};
 }
@@ -667,7 +713,7 @@ Result<Participant> Conference::participant(ParticipantId id) const {
 Result<Actor> Conference::actor_of(ParticipantId id) const {
   auto it = participants_.find(id);
   if (it == participants_.end()) return errc::not_found;
-  return Actor{it->second.tenant, it->second.role, id};
+  return Actor{it->second.tenant, it->second.role, id, it->second.home_room};
 }
 
 Result<RoomView> Conference::room(const std::string& tenant, const std::string& name) const {

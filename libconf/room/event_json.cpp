@@ -36,7 +36,7 @@ BOOST_DESCRIBE_STRUCT(ListenInGranted, (), (at_ms, tenant, room, by))
 BOOST_DESCRIBE_STRUCT(WhisperGranted, (), (at_ms, target, by))
 BOOST_DESCRIBE_STRUCT(RoomEnding, (), (at_ms, tenant, room, ends_at_ms))
 BOOST_DESCRIBE_STRUCT(RoomEnded, (), (at_ms, tenant, room))
-BOOST_DESCRIBE_STRUCT(ActionDenied, (), (at_ms, tenant, action, role, by))
+BOOST_DESCRIBE_STRUCT(ActionDenied, (), (at_ms, tenant, action, role, by, room))
 
 }  // namespace libconf::room::event
 

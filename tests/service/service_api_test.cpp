@@ -174,3 +174,41 @@ TEST(ConferenceService, BadConfigurationThrowsNamingTheValue) {
 
 }  // namespace
 }  // namespace libconf::test
+
+namespace libconf::test {
+namespace {
+
+// A moderator's authority is its room: across rooms of one tenant the service
+// refuses invites, volumes, recordings and listen-in like the Conference does.
+TEST(ConferenceService, AuthorityIsTheRoomNotTheTenant) {
+  ServiceBench b;
+  room::RoomConfig rc;
+  rc.name = "4712";
+  ASSERT_TRUE(b.conf.create_room(b.console, rc, 0));
+  ASSERT_TRUE(b.conf.set_pin(b.console, "4712", room::PinKind::participant, "2468", 0));
+  const auto a = b.call("+4917100001");                   // a participant of 4711
+  const auto m = b.call("+4917100002", "+493012345699");  // the operator makes it 4711's moderator
+  b.run(0.1);
+  ASSERT_TRUE(b.svc->take_from_queue(b.console, "4711", room::Role::moderator));
+  const auto victim = b.call("+4917100003", "+493012345699");
+  b.run(0.1);
+  ASSERT_TRUE(b.svc->take_from_queue(b.console, "4712"));
+  b.run(0.1);
+  const auto participant = *b.svc->actor_of(a);
+  const auto moderator = *b.svc->actor_of(m);
+  EXPECT_EQ(b.svc->invite(participant, "4712", "+4930123").error(), make_error_code(errc::permission_denied));
+  EXPECT_EQ(b.svc->invite(moderator, "4712", "+4930123").error(), make_error_code(errc::permission_denied));
+  EXPECT_TRUE(b.host.dialled.empty());
+  EXPECT_EQ(b.svc->set_volumes(moderator, victim, 6, 6).error(), make_error_code(errc::permission_denied));
+  EXPECT_EQ(b.svc->start_room_recording(moderator, "4712", "spy").error(), make_error_code(errc::permission_denied));
+  EXPECT_EQ(b.svc->listen_in(moderator, m, "4712").error(), make_error_code(errc::permission_denied));
+  EXPECT_EQ(b.svc->set_muted(moderator, victim, true).error(), make_error_code(errc::permission_denied));
+  EXPECT_FALSE(b.svc->call(victim)->muted);
+  EXPECT_EQ(b.svc->call(m)->state, service::CallState::in_room);
+  // Within its room it may.
+  EXPECT_TRUE(b.svc->set_volumes(moderator, a, 3, 0));
+  EXPECT_TRUE(b.svc->invite(participant, "4711", "+4930123"));
+}
+
+}  // namespace
+}  // namespace libconf::test

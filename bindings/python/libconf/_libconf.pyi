@@ -175,12 +175,15 @@ class Action:
 
 class Actor:
     """
-    Who performs an operation: tenant, role, own participant id (CONSOLE = 0).
+    Who performs an operation: tenant, role, own participant id (CONSOLE = 0), and for a console
+    actor below superuser the main room of its authority (a superuser acts tenant-wide; anyone
+    else on its room, that room's side rooms and overflow rooms).
     """
-    def __init__(self, tenant: str, role: Role = ..., id: int = 0) -> None: ...
+    def __init__(self, tenant: str, role: Role = ..., id: int = 0, room: str = '') -> None: ...
     tenant: str
     role: Role
     id: int
+    room: str
 
 class AdmitDecision:
     """

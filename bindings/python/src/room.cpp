@@ -107,12 +107,18 @@ void init_room(py::module_& m) {
       .def_readwrite("end_with_last_moderator", &RoomConfig::end_with_last_moderator)
       .def_readwrite("end_grace_ms", &RoomConfig::end_grace_ms);
 
-  py::class_<Actor>(m, "Actor", "Who performs an operation: tenant, role, own participant id (CONSOLE = 0).")
-      .def(py::init([](const std::string& tenant, Role role, ParticipantId id) { return Actor{tenant, role, id}; }),
-           py::arg("tenant"), py::arg("role") = Role::superuser, py::arg("id") = kConsole)
+  py::class_<Actor>(m, "Actor",
+                    "Who performs an operation: tenant, role, own participant id (CONSOLE = 0), and for a console\n"
+                    "actor below superuser the main room of its authority (a superuser acts tenant-wide; anyone\n"
+                    "else on its room, that room's side rooms and overflow rooms).")
+      .def(py::init([](const std::string& tenant, Role role, ParticipantId id, const std::string& room) {
+             return Actor{tenant, role, id, room};
+           }),
+           py::arg("tenant"), py::arg("role") = Role::superuser, py::arg("id") = kConsole, py::arg("room") = "")
       .def_readwrite("tenant", &Actor::tenant)
       .def_readwrite("role", &Actor::role)
-      .def_readwrite("id", &Actor::id);
+      .def_readwrite("id", &Actor::id)
+      .def_readwrite("room", &Actor::room);
 
   py::class_<Participant>(m, "Participant", "A participant snapshot (times in ms on the caller's clock).")
       .def_readonly("id", &Participant::id)

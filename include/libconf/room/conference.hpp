@@ -48,10 +48,18 @@ struct ConferenceOptions {
 
 /// Who performs an operation. The host builds it after authenticating the person
 /// (console login) or with actor_of() for a participant acting by DTMF.
+///
+/// Authority: a superuser (the operator, a tenant's administrator) acts on
+/// every room of its tenant. Anyone else acts only on the room it moderates
+/// (or takes part in): that main room, its side rooms and its overflow rooms.
+/// For an actor on a call that room is the seat its participant holds
+/// (unforgeable); for a console actor that is not a superuser it is `room`,
+/// which the host sets after authenticating the person for that room.
 struct Actor {
   std::string tenant;
   Role role = Role::participant;
   ParticipantId id = kConsole;  ///< the actor's own participant, or kConsole
+  std::string room = {};        ///< console actors below superuser: the main room of their authority
 };
 
 struct Participant {
@@ -259,6 +267,14 @@ class Conference {
   };
 
   Result<void> authorize(const Actor& actor, Action action, std::int64_t now_ms);
+  /// The role check, then the room's existence (not_found) and the actor's authority over it.
+  Result<void> authorize_room(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms);
+  /// The role check, then the target in the actor's tenant (not_found) and in its authority.
+  Result<Participant*> authorize_target(const Actor& actor, Action action, ParticipantId target,
+                                        std::int64_t now_ms);
+  /// True when `room` (main, side or overflow) lies within the actor's authority.
+  bool within_authority(const Actor& actor, const std::string& room) const;
+  Result<void> deny(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms);
   Tenant* tenant_of(const std::string& name);
   const Tenant* tenant_of(const std::string& name) const;
   RoomState* room_of(const std::string& tenant, const std::string& room);

@@ -67,8 +67,9 @@ struct ListenInGranted { std::int64_t at_ms; std::string tenant; std::string roo
 struct WhisperGranted { std::int64_t at_ms; ParticipantId target; ParticipantId by; };
 struct RoomEnding { std::int64_t at_ms; std::string tenant; std::string room; std::int64_t ends_at_ms; };
 struct RoomEnded { std::int64_t at_ms; std::string tenant; std::string room; };
-/// An actor tried something its role does not allow (or outside its tenant).
-struct ActionDenied { std::int64_t at_ms; std::string tenant; Action action; Role role; ParticipantId by; };
+/// An actor tried something its role or its authority does not allow; room is
+/// the room acted on when the refusal was about it ("" otherwise).
+struct ActionDenied { std::int64_t at_ms; std::string tenant; Action action; Role role; ParticipantId by; std::string room = {}; };
 }  // namespace event
 
 using Event = std::variant<event::TenantCreated, event::QuotaChanged, event::RoomCreated,
