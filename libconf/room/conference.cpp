@@ -358,6 +358,15 @@ Result<void> Conference::set_pin(const Actor& actor, const std::string& room, Pi
   if (auto ok = authorize(actor, Action::create_room, now_ms); !ok) return ok;
   RoomState* r = room_of(actor.tenant, room);
   if (!r || !r->parent.empty()) return errc::not_found;
+  // One PIN, one role: a moderator PIN equal to the participant PIN would make
+  // every participant a moderator (and the listener PIN likewise).
+  if (!pin.empty()) {
+    const std::pair<PinKind, const std::string*> others[] = {{PinKind::participant, &r->config.participant_pin_hash},
+                                                             {PinKind::moderator, &r->config.moderator_pin_hash},
+                                                             {PinKind::listener, &r->config.listener_pin_hash}};
+    for (const auto& [other, hash] : others)
+      if (other != kind && !hash->empty() && verify_pin(*hash, pin)) return errc::already_exists;
+  }
   std::string hash = pin.empty() ? std::string{} : hash_pin(pin, options_.pin_hash);
   switch (kind) {
     case PinKind::participant: r->config.participant_pin_hash = std::move(hash); break;

@@ -28,6 +28,7 @@ void validate_field(std::string_view what, std::string_view text, std::size_t ma
                                             " bytes; it needs 1 to " + std::to_string(max));
   if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
     throw Error(errc::invalid_argument, std::string(what) + " holds a control character");
+  if (!room::is_valid_utf8(text)) throw Error(errc::invalid_argument, std::string(what) + " is not valid UTF-8");
 }
 
 }  // namespace detail

@@ -21,6 +21,21 @@ TEST_F(ConferenceTest, PinDecidesTheRole) {
   EXPECT_EQ(conf_.room("acme", "sales")->members.size(), 3u);
 }
 
+TEST_F(ConferenceTest, EachRoleHasItsOwnPin) {
+  make_room("sales");  // participant 1111, moderator 9999
+  EXPECT_EQ(conf_.set_pin(op(), "sales", PinKind::moderator, "1111", now_).error(), errc::already_exists);
+  EXPECT_EQ(conf_.set_pin(op(), "sales", PinKind::listener, "1111", now_).error(), errc::already_exists);
+  EXPECT_EQ(conf_.set_pin(op(), "sales", PinKind::listener, "9999", now_).error(), errc::already_exists);
+  EXPECT_EQ(conf_.set_pin(op(), "sales", PinKind::participant, "9999", now_).error(), errc::already_exists);
+  // Nothing changed: 1111 still admits a participant, not a moderator.
+  EXPECT_EQ(admit("sales", "+491", "1111").role, Role::participant);
+  EXPECT_EQ(admit("sales", "+492", "9999").role, Role::moderator);
+  // Setting a kind to its own PIN again, or to a new PIN, is fine.
+  EXPECT_TRUE(conf_.set_pin(op(), "sales", PinKind::moderator, "9999", now_));
+  EXPECT_TRUE(conf_.set_pin(op(), "sales", PinKind::moderator, "8888", now_));
+  EXPECT_TRUE(conf_.set_pin(op(), "sales", PinKind::participant, "9999", now_));  // 9999 is free now
+}
+
 TEST_F(ConferenceTest, UnknownTenantOrRoomIsNotFoundAndCountsNothing) {
   make_room("sales");
   EXPECT_EQ(conf_.admit({"nope", "sales", "+1", "1111", ""}, now_).error(), errc::not_found);

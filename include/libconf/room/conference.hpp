@@ -148,6 +148,8 @@ class Conference {
   /// Needs Action::create_room; invalid_state while anyone is in it.
   Result<void> remove_room(const Actor& actor, const std::string& room, std::int64_t now_ms);
   /// Hashes and sets (or with an empty pin clears) a PIN. Needs Action::create_room.
+  /// already_exists when the PIN is another role's PIN of the room (a moderator
+  /// PIN equal to the participant or listener PIN would hand out the wrong role).
   /// Throws Error(invalid_argument) for a malformed PIN, naming the rule, not the PIN.
   Result<void> set_pin(const Actor& actor, const std::string& room, PinKind kind,
                        const std::string& pin, std::int64_t now_ms);
