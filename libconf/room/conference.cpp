@@ -27,7 +27,7 @@ std::string_view to_string(AdmitOutcome outcome) noexcept {
 }
 
 Conference::Conference(ConferenceOptions options)
-    : options_(options), caller_lockout_(options.caller_lockout), room_lockout_(options.room_lockout) {
+    : options_(options), caller_lockout_(options.caller_lockout), room_throttle_(options.room_throttle) {
   if (options_.max_overflow_rooms < 0 || options_.max_overflow_rooms > 99)
     throw Error(errc::invalid_argument, "ConferenceOptions.max_overflow_rooms = " +
                                             std::to_string(options_.max_overflow_rooms) +
@@ -193,6 +193,7 @@ void Conference::check_ending(const std::string& tenant, const std::string& main
   if (!r || !r->parent.empty() || !r->config.end_with_last_moderator || r->ends_at_ms) return;
   if (seats_taken(*r) == 0 || moderator_in(tenant, *r)) return;
   r->ends_at_ms = now_ms + r->config.end_grace_ms;
+  endings_.insert({*r->ends_at_ms, tenant, main_room});
   events_.push_back(event::RoomEnding{now_ms, tenant, main_room, *r->ends_at_ms});
 }
 
@@ -389,81 +390,230 @@ Result<void> Conference::set_acl(const Actor& actor, const std::string& room, Ac
 
 // ---- admission -------------------------------------------------------------------
 
+PinMatch verify_pin_check(const PinCheck& check) noexcept {
+  // Every present hash is verified, whatever matched: flat timing.
+  const bool moderator = !check.moderator_hash.empty() && verify_pin(check.moderator_hash, check.pin);
+  const bool participant = !check.participant_hash.empty() && verify_pin(check.participant_hash, check.pin);
+  const bool listener = !check.listener_hash.empty() && verify_pin(check.listener_hash, check.pin);
+  if (moderator) return PinMatch::moderator;
+  if (participant) return PinMatch::participant;
+  if (listener) return PinMatch::listener;
+  return PinMatch::none;
+}
+
 Result<AdmitDecision> Conference::admit(const AdmitRequest& req, std::int64_t now_ms) {
+  auto start = begin_admit(req, now_ms);
+  if (!start) return start.error();
+  if (start->decision) return *start->decision;
+  if (!start->check || start->check->not_before_ms > now_ms) {
+    // A synchronous caller cannot wait for its turn or slot: it is told when to retry.
+    const std::int64_t retry = start->check ? start->check->not_before_ms : now_ms;
+    abandon_admit(start->check ? start->check->id : start->waiting_check, std::nullopt, now_ms);
+    AdmitDecision d;
+    d.outcome = AdmitOutcome::locked_out;
+    d.retry_at_ms = retry;
+    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, true, retry});
+    return d;
+  }
+  PinCheck& check = *start->check;
+  const PinMatch match = verify_pin_check(check);
+  wipe_secret(check.pin);
+  return finish_admit(check.id, match, now_ms);
+}
+
+Result<AdmitStart> Conference::begin_admit(const AdmitRequest& req, std::int64_t now_ms) {
   Tenant* t = tenant_of(req.tenant);
   if (!t) return errc::not_found;
   auto rit = t->rooms.find(req.room);
   if (rit == t->rooms.end() || !rit->second.parent.empty()) return errc::not_found;  // no dialling into a séparée
   RoomState& r = rit->second;
+  AdmitStart start;
   AdmitDecision d;
 
   if (!r.config.acl.permits(req.caller_id)) {
     events_.push_back(event::AccessDenied{now_ms, req.tenant, req.room, req.caller_id});
     d.outcome = AdmitOutcome::denied;
-    return d;
+    start.decision = d;
+    return start;
   }
   const std::string caller_key = lockout_key(req.tenant, req.caller_id);
   const std::string room_key = lockout_key(req.tenant, req.room);
-  auto caller_lock = caller_lockout_.locked_until(caller_key, now_ms);
-  auto room_lock = room_lockout_.locked_until(room_key, now_ms);
-  if (caller_lock || room_lock) {
+  if (auto caller_lock = caller_lockout_.locked_until(caller_key, now_ms)) {
     d.outcome = AdmitOutcome::locked_out;
-    d.retry_at_ms = std::max(caller_lock.value_or(0), room_lock.value_or(0));
-    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, !caller_lock, d.retry_at_ms});
-    return d;
+    d.retry_at_ms = *caller_lock;
+    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, false, d.retry_at_ms});
+    start.decision = d;
+    return start;
   }
 
   // The PIN decides the role. No PIN admits a participant only where the room has
-  // no participant PIN; digits that match no PIN are always a failure.
-  std::optional<Role> role;
-  if (req.pin.empty()) {
-    if (r.config.participant_pin_hash.empty()) role = Role::participant;
-  } else if (!r.config.moderator_pin_hash.empty() && verify_pin(r.config.moderator_pin_hash, req.pin)) {
-    role = Role::moderator;
-  } else if (!r.config.participant_pin_hash.empty() && verify_pin(r.config.participant_pin_hash, req.pin)) {
-    role = Role::participant;
-  } else if (!r.config.listener_pin_hash.empty() && verify_pin(r.config.listener_pin_hash, req.pin)) {
-    role = Role::listener;
-  }
-  if (!role) {
-    auto cf = caller_lockout_.record_failure(caller_key, now_ms);
-    auto rf = room_lockout_.record_failure(room_key, now_ms);
-    const int failures = cf.locked_until_ms ? caller_lockout_.policy().max_failures : cf.failures;
-    events_.push_back(event::PinRejected{now_ms, req.tenant, req.room, req.caller_id, failures});
-    if (cf.locked_until_ms)
-      events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, false, *cf.locked_until_ms});
-    if (rf.locked_until_ms)
-      events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, true, *rf.locked_until_ms});
-    if (cf.locked_until_ms || rf.locked_until_ms) {
-      d.outcome = AdmitOutcome::locked_out;
-      d.retry_at_ms = std::max(cf.locked_until_ms.value_or(0), rf.locked_until_ms.value_or(0));
+  // no participant PIN; digits that match no PIN are always a failure, and a
+  // malformed PIN (not 4..16 digits) is one without hashing anything.
+  if (req.pin.empty() || !is_well_formed_pin(req.pin)) {
+    if (req.pin.empty() && r.config.participant_pin_hash.empty()) {
+      auto decided = decide(req, Role::participant, now_ms);
+      if (!decided) return decided.error();
+      start.decision = *decided;
     } else {
-      d.outcome = AdmitOutcome::wrong_pin;
+      // No guess at the room's PINs (nothing to verify): the caller's count only.
+      start.decision = record_wrong_pin(req, now_ms);
     }
-    return d;
+    return start;
   }
-  caller_lockout_.record_success(caller_key);
-  d.role = *role;
+  // A PIN to verify. The room's throttle says when: guessing is slowed, never
+  // refused to those who wait their turn.
+  auto& line = waiting_checks_[room_key];
+  const auto reservation = line.empty() ? room_throttle_.reserve(room_key, now_ms)
+                                        : PinThrottle::Reservation{PinThrottle::Reservation::Kind::busy, {}, 0};
+  if (reservation.kind == PinThrottle::Reservation::Kind::too_far ||
+      (reservation.kind == PinThrottle::Reservation::Kind::busy && line.size() >= kMaxWaitingChecksPerRoom)) {
+    d.outcome = AdmitOutcome::locked_out;
+    d.retry_at_ms = reservation.kind == PinThrottle::Reservation::Kind::too_far ? reservation.retry_at_ms : now_ms;
+    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, true, d.retry_at_ms});
+    start.decision = d;
+    if (line.empty()) waiting_checks_.erase(room_key);
+    return start;
+  }
+  const std::uint64_t id = next_check_++;
+  PendingCheck& p = pending_checks_.emplace(id, PendingCheck{req, room_key, {}, false}).first->second;
+  if (reservation.kind == PinThrottle::Reservation::Kind::busy) {
+    p.waiting = true;  // keeps the PIN until its turn (promote)
+    line.push_back(id);
+    start.waiting_check = id;
+    return start;
+  }
+  waiting_checks_.erase(room_key);
+  start.check = make_check(id, p, reservation.slot);
+  if (start.check->not_before_ms > now_ms)
+    events_.push_back(event::PinThrottled{now_ms, req.tenant, req.room, req.caller_id, start.check->not_before_ms});
+  return start;
+}
 
+std::optional<PinCheck> Conference::make_check(std::uint64_t id, PendingCheck& p, const PinThrottle::Slot& slot) {
+  PinCheck check;
+  check.id = id;
+  check.pin = p.request.pin;
+  wipe_secret(p.request.pin);
+  p.slot = slot;
+  p.waiting = false;
+  check.not_before_ms = slot.at_ms;
+  // The hashes as the room has them now ("" for a room removed meanwhile: finish_admit says not_found).
+  if (const RoomState* r = room_of(p.request.tenant, p.request.room)) {
+    check.moderator_hash = r->config.moderator_pin_hash;
+    check.participant_hash = r->config.participant_pin_hash;
+    check.listener_hash = r->config.listener_pin_hash;
+  }
+  return check;
+}
+
+void Conference::promote(const std::string& room_key, std::int64_t now_ms) {
+  auto line = waiting_checks_.find(room_key);
+  while (line != waiting_checks_.end() && !line->second.empty()) {
+    const auto r = room_throttle_.reserve(room_key, now_ms, true);
+    if (r.kind != PinThrottle::Reservation::Kind::granted) break;
+    const std::uint64_t id = line->second.front();
+    line->second.pop_front();
+    PendingCheck& p = pending_checks_.at(id);
+    ready_checks_.push_back(*make_check(id, p, r.slot));
+    if (r.slot.at_ms > now_ms)
+      events_.push_back(event::PinThrottled{now_ms, p.request.tenant, p.request.room, p.request.caller_id, r.slot.at_ms});
+  }
+  if (line != waiting_checks_.end() && line->second.empty()) waiting_checks_.erase(line);
+}
+
+std::vector<PinCheck> Conference::take_ready_checks() { return std::exchange(ready_checks_, {}); }
+
+AdmitDecision Conference::record_wrong_pin(const AdmitRequest& req, std::int64_t now_ms) {
+  const std::string caller_key = lockout_key(req.tenant, req.caller_id);
+  auto cf = caller_lockout_.record_failure(caller_key, now_ms);
+  const int failures = cf.locked_until_ms ? caller_lockout_.policy().max_failures : cf.failures;
+  events_.push_back(event::PinRejected{now_ms, req.tenant, req.room, req.caller_id, failures});
+  AdmitDecision d;
+  if (cf.locked_until_ms) {
+    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, false, *cf.locked_until_ms});
+    d.outcome = AdmitOutcome::locked_out;
+    d.retry_at_ms = *cf.locked_until_ms;
+  } else {
+    d.outcome = AdmitOutcome::wrong_pin;
+  }
+  return d;
+}
+
+Result<AdmitDecision> Conference::finish_admit(std::uint64_t check_id, PinMatch match, std::int64_t now_ms) {
+  auto it = pending_checks_.find(check_id);
+  if (it == pending_checks_.end() || it->second.waiting) return errc::not_found;
+  const PendingCheck p = std::move(it->second);
+  pending_checks_.erase(it);
+  if (!room_of(p.request.tenant, p.request.room)) {
+    room_throttle_.release(p.room_key, p.slot);  // nothing was guessed at: the room is gone
+    promote(p.room_key, now_ms);
+    return errc::not_found;
+  }
+  room_throttle_.record_result(p.room_key, match == PinMatch::none, now_ms);
+  promote(p.room_key, now_ms);
+  if (match == PinMatch::none) return record_wrong_pin(p.request, now_ms);
+  caller_lockout_.record_success(lockout_key(p.request.tenant, p.request.caller_id));
+  const Role role = match == PinMatch::moderator     ? Role::moderator
+                    : match == PinMatch::participant ? Role::participant
+                                                     : Role::listener;
+  return decide(p.request, role, now_ms);
+}
+
+void Conference::abandon_admit(std::uint64_t check_id, std::optional<PinMatch> verified, std::int64_t now_ms) {
+  auto it = pending_checks_.find(check_id);
+  if (it == pending_checks_.end()) return;
+  PendingCheck p = std::move(it->second);
+  pending_checks_.erase(it);
+  if (p.waiting) {
+    // Gave up while waiting its turn: it held no slot.
+    wipe_secret(p.request.pin);
+    if (auto line = waiting_checks_.find(p.room_key); line != waiting_checks_.end()) {
+      std::erase(line->second, check_id);
+      if (line->second.empty()) waiting_checks_.erase(line);
+    }
+    return;
+  }
+  if (!verified) {
+    room_throttle_.release(p.room_key, p.slot);  // never verified: the slot is handed back
+  } else {
+    // A guess that was verified counts, whether or not anybody waits for it.
+    room_throttle_.record_result(p.room_key, *verified == PinMatch::none, now_ms);
+    if (*verified == PinMatch::none) {
+      (void)record_wrong_pin(p.request, now_ms);
+    } else {
+      caller_lockout_.record_success(lockout_key(p.request.tenant, p.request.caller_id));
+    }
+  }
+  promote(p.room_key, now_ms);
+}
+
+Result<AdmitDecision> Conference::decide(const AdmitRequest& req, Role role, std::int64_t now_ms) {
+  Tenant* t = tenant_of(req.tenant);
+  if (!t) return errc::not_found;
+  auto rit = t->rooms.find(req.room);
+  if (rit == t->rooms.end() || !rit->second.parent.empty()) return errc::not_found;
+  RoomState& r = rit->second;
+  AdmitDecision d;
+  d.role = role;
   auto to_operator = [&](errc reason) {
     d.outcome = AdmitOutcome::route_to_operator;
     d.reason = reason;
     d.queue_ticket = enqueue(req.tenant, req.room, req.caller_id, reason, now_ms);
     return d;
   };
-  if (r.locked && !is_moderating(*role)) return to_operator(errc::room_locked);
+  if (r.locked && !is_moderating(role)) return to_operator(errc::room_locked);
   if (t->participants >= t->quota.max_participants) return to_operator(errc::quota_exceeded);
 
   RoomState* target = &r;
   d.outcome = AdmitOutcome::joined;
   // Moderators always get in: a room without its moderator is of no use.
-  if (!is_moderating(*role) && seats_taken(r) >= r.config.max_members) {
+  if (!is_moderating(role) && seats_taken(r) >= r.config.max_members) {
     if (r.config.when_full != FullPolicy::overflow) return to_operator(errc::room_full);
     target = overflow_target(req.tenant, r, now_ms);
     if (!target) return to_operator(errc::room_full);
     d.outcome = AdmitOutcome::overflow;
   }
-  d.participant = place(req.tenant, *target, req.caller_id, req.name, *role, now_ms);
+  d.participant = place(req.tenant, *target, req.caller_id, req.name, role, now_ms);
   d.room = target->config.name;
   if (participants_.at(d.participant).waiting) d.outcome = AdmitOutcome::wait_for_moderator;
   return d;
@@ -704,11 +854,13 @@ std::vector<QueueEntry> Conference::queue(const std::string& tenant) const {
 }
 
 void Conference::tick(std::int64_t now_ms) {
-  std::vector<std::pair<std::string, std::string>> due;
-  for (const auto& [tn, t] : tenants_)
-    for (const auto& [rn, r] : t.rooms)
-      if (r.ends_at_ms && *r.ends_at_ms <= now_ms) due.emplace_back(tn, rn);
-  for (const auto& [tn, rn] : due) end_session(tn, rn, now_ms);
+  // Only the endings that are due: an entry whose room has meanwhile been
+  // spared (a moderator returned) or removed no longer matches and is dropped.
+  while (!endings_.empty() && std::get<0>(*endings_.begin()) <= now_ms) {
+    const auto [at, tn, rn] = *endings_.begin();
+    endings_.erase(endings_.begin());
+    if (RoomState* r = room_of(tn, rn); r && r->ends_at_ms == at) end_session(tn, rn, now_ms);
+  }
 }
 
 // ---- queries --------------------------------------------------------------------

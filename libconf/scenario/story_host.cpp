@@ -200,6 +200,10 @@ void StoryRun::pump_engine() {
 StoryResult StoryRun::run() {
   for (std::uint64_t t = 0; t < ticks_; ++t) {
     const std::int64_t now = clock_->now_us();
+    // PIN checks run on the service's own threads; waiting for them here makes
+    // their results land at the same story time on every run.
+    if (!service_->wait_for_background(std::chrono::seconds(30)))
+      throw Error(errc::timeout, story_.source + ": PIN checks did not finish within 30 s");
     service_->tick(now / 1000);
     start_and_end_calls(now);
     progress_dials(now);

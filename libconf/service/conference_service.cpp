@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "libconf/room/pin.hpp"
 #include "libconf/service/call.hpp"
+#include "libconf/service/pin_verifier.hpp"
 
 namespace libconf::service {
 
@@ -40,6 +42,12 @@ HangupCause hangup_cause(room::ExitReason reason) noexcept {
 ConferenceService::ConferenceService(engine::Engine& engine, room::Conference& conference, ServiceConfig config,
                                      PromptLibrary prompts, HostInterfaces host)
     : engine_(engine), conference_(conference), config_(std::move(config)), prompts_(std::move(prompts)), host_(host) {
+  if (config_.pin_check_threads < 0 || config_.pin_check_threads > 16)
+    throw Error(errc::invalid_argument,
+                "ServiceConfig.pin_check_threads: " + std::to_string(config_.pin_check_threads) + " is outside 0..16");
+  if (config_.max_pending_pin_checks < 1 || config_.max_pending_pin_checks > 100'000)
+    throw Error(errc::invalid_argument, "ServiceConfig.max_pending_pin_checks: " +
+                                            std::to_string(config_.max_pending_pin_checks) + " is outside 1..100000");
   if (!config_.default_tenant.empty() && !room::is_valid_name(config_.default_tenant))
     throw Error(errc::invalid_argument,
                 "ServiceConfig.default_tenant: '" + shown(config_.default_tenant) + "' is not a valid name");
@@ -57,9 +65,17 @@ ConferenceService::ConferenceService(engine::Engine& engine, room::Conference& c
   if (!config_.keys) config_.keys = ivr::KeyMap::builtin_default();
   for (const auto& [name, m] : config_.menus)
     if (!m) throw Error(errc::invalid_argument, "ServiceConfig.menus." + name + ": null menu");
+  verifier_ = std::make_unique<detail::PinVerifier>(config_.pin_check_threads, config_.max_pending_pin_checks);
 }
 
-ConferenceService::~ConferenceService() = default;
+ConferenceService::~ConferenceService() {
+  verifier_.reset();  // joins the PIN threads before anything they report to goes
+  for (auto& [id, check] : deferred_checks_) room::wipe_secret(check.pin);
+}
+
+bool ConferenceService::wait_for_background(std::chrono::milliseconds timeout) {
+  return verifier_->wait_idle(timeout);
+}
 
 ConferenceService::Call* ConferenceService::find(CallId id) {
   auto it = calls_.find(id);
@@ -356,6 +372,20 @@ void ConferenceService::tick(std::int64_t now_ms) {
       (void)engine_.stop_recording(rec->engine_room);  // finished on recording_stopped or room_closed
       emit(kNoCall, room.first, event::RecordingFull{room.second, rec->out_prefix});
     }
+  }
+  // PIN checks: results come back (which may give waiting checks their turn),
+  // those whose turn or throttle slot has come go to the verifier.
+  if (config_.pin_check_threads == 0) verifier_->run_here();
+  finish_pin_checks();
+  for (room::PinCheck& check : conference_.take_ready_checks()) schedule_pin_check(std::move(check));
+  while (!deferred_.empty() && deferred_.begin()->first <= now_ms_) {
+    const std::uint64_t id = deferred_.begin()->second;
+    deferred_.erase(deferred_.begin());
+    auto it = deferred_checks_.find(id);
+    if (it == deferred_checks_.end()) continue;
+    room::PinCheck check = std::move(it->second);
+    deferred_checks_.erase(it);
+    submit_pin_check(std::move(check));
   }
   conference_.tick(now_ms_);
   forward_conference_events();

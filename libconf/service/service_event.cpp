@@ -121,6 +121,7 @@ BOOST_DESCRIBE_STRUCT(PromptStarted, (), (prompt))
 BOOST_DESCRIBE_STRUCT(PromptFailed, (), (prompt, error))
 BOOST_DESCRIBE_STRUCT(RoomLookedUp, (), (room, found))
 BOOST_DESCRIBE_STRUCT(PinChecked, (), (room, outcome))
+BOOST_DESCRIBE_STRUCT(PinCheckRefused, (), (room))
 BOOST_DESCRIBE_STRUCT(KeyPressed, (), (room, action))
 BOOST_DESCRIBE_STRUCT(KeyFailed, (), (room, action, error))
 BOOST_DESCRIBE_STRUCT(VolumesChanged, (), (room, talk_gain_db, listen_gain_db))
@@ -185,6 +186,7 @@ std::string_view event_name(const ServiceEvent& e) noexcept {
         else if constexpr (std::is_same_v<T, event::PromptFailed>) return "prompt_failed";
         else if constexpr (std::is_same_v<T, event::RoomLookedUp>) return "room_looked_up";
         else if constexpr (std::is_same_v<T, event::PinChecked>) return "pin_checked";
+        else if constexpr (std::is_same_v<T, event::PinCheckRefused>) return "pin_check_refused";
         else if constexpr (std::is_same_v<T, event::KeyPressed>) return "key_pressed";
         else if constexpr (std::is_same_v<T, event::KeyFailed>) return "key_failed";
         else if constexpr (std::is_same_v<T, event::VolumesChanged>) return "volumes_changed";

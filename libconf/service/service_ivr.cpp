@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 
+#include "libconf/room/pin.hpp"
 #include "libconf/service/call.hpp"
 #include "libconf/service/conference_service.hpp"
+#include "libconf/service/pin_verifier.hpp"
 
 namespace libconf::service {
 
@@ -55,10 +57,75 @@ void ConferenceService::stop_prompt(Call& c) {
   c.prompt = 0;
 }
 
+// The decision stays on this thread (Conference::begin_admit / finish_admit);
+// the Argon2id verification runs on the verifier's threads. The menu waits
+// for the host's reply meanwhile (its waiting_host phase has no timeout).
 void ConferenceService::check_pin(Call& c, const std::string& room, std::string_view pin) {
-  admitted(c, room,
-           conference_.admit(room::AdmitRequest{c.tenant, room, c.caller_id, std::string(pin), c.name}, now_ms_),
-           AdmitVia::ivr_pin);
+  auto start = conference_.begin_admit(room::AdmitRequest{c.tenant, room, c.caller_id, std::string(pin), c.name},
+                                       now_ms_);
+  if (!start) {
+    admitted(c, room, start.error(), AdmitVia::ivr_pin);
+    return;
+  }
+  if (start->decision) {
+    admitted(c, room, *start->decision, AdmitVia::ivr_pin);
+    return;
+  }
+  if (!start->check) {
+    // The room verifies as many checks as it allows at once: this one waits its
+    // turn in the Conference and comes back through take_ready_checks().
+    pin_waits_[start->waiting_check] = PinWait{c.id, room};
+    return;
+  }
+  pin_waits_[start->check->id] = PinWait{c.id, room};
+  schedule_pin_check(std::move(*start->check));
+}
+
+void ConferenceService::schedule_pin_check(room::PinCheck check) {
+  if (check.not_before_ms > now_ms_) {
+    // The room's throttle gives this check a later slot: it waits here, not in the pool.
+    deferred_.insert({check.not_before_ms, check.id});
+    deferred_checks_.emplace(check.id, std::move(check));
+    return;
+  }
+  submit_pin_check(std::move(check));
+}
+
+void ConferenceService::submit_pin_check(room::PinCheck check) {
+  const std::uint64_t id = check.id;
+  auto wait = pin_waits_.find(id);
+  Call* c = wait == pin_waits_.end() ? nullptr : find(wait->second.call);
+  if (!c) {
+    // The caller hung up before its slot: nothing verified, the slot handed back.
+    room::wipe_secret(check.pin);
+    conference_.abandon_admit(id, std::nullopt, now_ms_);
+    if (wait != pin_waits_.end()) pin_waits_.erase(wait);
+    return;
+  }
+  if (verifier_->submit(std::move(check))) return;
+  const std::string room = wait->second.room;
+  pin_waits_.erase(wait);
+  conference_.abandon_admit(id, std::nullopt, now_ms_);
+  emit(*c, event::PinCheckRefused{room});
+  room::AdmitDecision busy;
+  busy.outcome = room::AdmitOutcome::locked_out;
+  busy.retry_at_ms = now_ms_;
+  admitted(*c, room, busy, AdmitVia::ivr_pin);
+}
+
+void ConferenceService::finish_pin_checks() {
+  for (const detail::PinVerifier::Done& done : verifier_->take_done()) {
+    auto wait = pin_waits_.find(done.id);
+    if (wait == pin_waits_.end()) continue;
+    const PinWait w = std::move(wait->second);
+    pin_waits_.erase(wait);
+    Call* c = find(w.call);
+    if (!c || c->state != CallState::ivr || !c->ivr) {
+      conference_.abandon_admit(done.id, done.match, now_ms_);  // a wrong PIN counts all the same
+      continue;
+    }
+    admitted(*c, w.room, conference_.finish_admit(done.id, done.match, now_ms_), AdmitVia::ivr_pin);
+  }
 }
 
 void ConferenceService::apply(Call& c, std::span<const ivr::Action> span) {

@@ -91,6 +91,7 @@ struct ServiceBench {
   void run(double seconds) {
     std::array<engine::Event, 256> ev;
     for (int i = 0; i < static_cast<int>(seconds * 50); ++i) {
+      EXPECT_TRUE(svc->wait_for_background(std::chrono::seconds(10)));  // PIN checks: a result per tick
       svc->tick(eng.clock().now_us() / 1000);
       eng.tick();
       for (std::size_t n; (n = eng.poll_events(ev)) > 0;) svc->on_engine_events({ev.data(), n});

@@ -16,11 +16,14 @@
 /// Every call that changes state or is refused for permission emits events,
 /// collected until drain_events().
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "libconf/error.hpp"
@@ -28,6 +31,7 @@
 #include "libconf/room/lockout.hpp"
 #include "libconf/room/permissions.hpp"
 #include "libconf/room/pin.hpp"
+#include "libconf/room/pin_throttle.hpp"
 #include "libconf/room/role.hpp"
 #include "libconf/room/room_config.hpp"
 
@@ -35,13 +39,16 @@ namespace libconf::room {
 
 struct ConferenceOptions {
   /// Cost of PIN hashes made by set_pin(). Production: interactive(); tests: minimum().
-  PinHashParams pin_hash = PinHashParams::interactive();
+  PinHashParams pin_hash = PinHashParams::standard();
   /// Per caller ID within a tenant (all rooms): 3 wrong PINs lock it out 30 s,
   /// then 60 s, 120 s, ... up to 1 h; forgotten after 1 h without failures.
   /// Callers without caller ID ("") share one key.
   LockoutPolicy caller_lockout{3, 30'000, 3'600'000, 3'600'000};
-  /// Per room (any callers): 20 wrong PINs lock PIN entry 60 s, doubling up to 1 h.
-  LockoutPolicy room_lockout{20, 60'000, 3'600'000, 3'600'000};
+  /// Per room (any callers): after 20 wrong PINs, PIN checks are spaced 3 s
+  /// apart, doubling per 20 further failures up to 180 s; a caller waits at
+  /// most 30 s for its slot, else goes to the operator. Never refuses a right
+  /// PIN that gets a slot (pin_throttle.hpp).
+  PinThrottlePolicy room_throttle{20, 3'000, 180'000, 3'600'000, 30'000};
   /// Overflow rooms "<room>-2" .. "<room>-N" at most (N = 1 + this).
   int max_overflow_rooms = 9;
 };
@@ -134,6 +141,37 @@ struct QueueEntry {
 
 enum class PinKind { participant, moderator, listener };
 
+/// PIN checks of one room that may wait for their turn (beyond the
+/// throttle's max_in_flight); more callers at once take the locked-out way.
+inline constexpr std::size_t kMaxWaitingChecksPerRoom = 256;
+
+/// Which of a room's PINs the digits matched.
+enum class PinMatch { none, moderator, participant, listener };
+
+/// The slow half of a PIN admission: Argon2id verification of the digits
+/// against every PIN hash of the room. Plain values, so it can run on any
+/// thread (verify_pin_check) while the Conference goes on.
+struct PinCheck {
+  std::uint64_t id = 0;       ///< names the check to finish_admit / abandon_admit
+  std::string pin;            ///< the digits typed (never logged; wipe after use)
+  std::string moderator_hash, participant_hash, listener_hash;  ///< "" where the room has no such PIN
+  std::int64_t not_before_ms = 0;  ///< the room's throttle: do not verify before this time
+};
+
+/// Verifies check.pin against every hash present, always all of them (no
+/// early return), so the time taken says nothing about which PIN matched or
+/// whether one did. Pure and thread-safe; slow (Argon2id, the hashes' cost).
+PinMatch verify_pin_check(const PinCheck& check) noexcept;
+
+/// What begin_admit could decide without hashing, or the hashing to do.
+struct AdmitStart {
+  std::optional<AdmitDecision> decision;  ///< decided now (denied, locked out, no PIN needed or wrong...)
+  std::optional<PinCheck> check;          ///< else: verify this, then finish_admit()
+  /// Else the room already verifies PinThrottlePolicy::max_in_flight checks:
+  /// this one waits its turn and comes out of take_ready_checks() later.
+  std::uint64_t waiting_check = 0;
+};
+
 class Conference {
  public:
   explicit Conference(ConferenceOptions options = {});
@@ -165,7 +203,29 @@ class Conference {
   /// PINs, size, ACL and full-policy, but never waits for or ends with a moderator
   /// (moderators are always admitted to the room they asked for). It is removed
   /// when its last member leaves.
+  /// Synchronous: begin_admit, verify_pin_check on this thread, finish_admit.
+  /// A check the room's throttle would delay is not waited for: the caller
+  /// gets locked_out with retry_at_ms at its slot.
   Result<AdmitDecision> admit(const AdmitRequest& request, std::int64_t now_ms);
+  /// The fast half of admit(), for a control thread that must not hash: every
+  /// rule up to the PIN (ACL, lock-outs, the room's throttle slot) and, when no
+  /// hashing is needed (no PIN where none is required, a malformed PIN, a
+  /// refusal), the decision. Else a PinCheck to verify off the thread and hand
+  /// to finish_admit(). not_found for an unknown tenant or room.
+  Result<AdmitStart> begin_admit(const AdmitRequest& request, std::int64_t now_ms);
+  /// The check's outcome: counts a failure or clears the caller's record,
+  /// then decides as admit() (room lock, quota, size, overflow, wait).
+  /// not_found for an unknown check id or a room removed meanwhile.
+  Result<AdmitDecision> finish_admit(std::uint64_t check_id, PinMatch match, std::int64_t now_ms);
+  /// Nobody waits for the check any more (the caller hung up): `verified` is
+  /// its result when it ran (a wrong PIN still counts), nullopt when it never
+  /// ran (its throttle slot is handed back). Places nobody; unknown ids are ignored.
+  void abandon_admit(std::uint64_t check_id, std::optional<PinMatch> verified, std::int64_t now_ms);
+  /// Checks that waited for their room's turn and may now be verified (in
+  /// the order they were begun), since the last call.
+  std::vector<PinCheck> take_ready_checks();
+  /// Checks begun and not finished or abandoned.
+  std::size_t pending_pin_checks() const noexcept { return pending_checks_.size(); }
   /// Places a caller without PIN: an invited (dialled-out) callee, or a caller the
   /// operator takes from the queue. Needs Action::invite; a role above the actor's
   /// own is permission_denied. Respects lock, quota and size, except for a
@@ -230,7 +290,8 @@ class Conference {
   Result<void> abandon_queue(std::uint64_t ticket, std::int64_t now_ms);
   std::vector<QueueEntry> queue(const std::string& tenant) const;
 
-  /// Advances timers: ends rooms whose last-moderator grace has run out.
+  /// Advances timers: ends rooms whose last-moderator grace has run out. Its
+  /// cost grows with the endings due, not with the number of rooms.
   void tick(std::int64_t now_ms);
 
   // ---- queries ----------------------------------------------------------------
@@ -297,9 +358,26 @@ class Conference {
   RoomView view(const std::string& tenant, const RoomState& r) const;
   RoomState* overflow_target(const std::string& tenant, RoomState& base, std::int64_t now_ms);
 
+  struct PendingCheck {
+    AdmitRequest request;  // the PIN only while the check waits its turn
+    std::string room_key;
+    PinThrottle::Slot slot;
+    bool waiting = false;
+  };
+  /// Hands out waiting checks of `room_key` while the room has turns free.
+  void promote(const std::string& room_key, std::int64_t now_ms);
+  std::optional<PinCheck> make_check(std::uint64_t id, PendingCheck& p, const PinThrottle::Slot& slot);
+  AdmitDecision record_wrong_pin(const AdmitRequest& req, std::int64_t now_ms);
+  Result<AdmitDecision> decide(const AdmitRequest& req, Role role, std::int64_t now_ms);
+
   ConferenceOptions options_;
   LockoutTracker caller_lockout_;
-  LockoutTracker room_lockout_;
+  PinThrottle room_throttle_;
+  std::map<std::uint64_t, PendingCheck> pending_checks_;
+  std::map<std::string, std::deque<std::uint64_t>> waiting_checks_;  // by room key, in order
+  std::vector<PinCheck> ready_checks_;
+  std::set<std::tuple<std::int64_t, std::string, std::string>> endings_;  // (ends_at_ms, tenant, room)
+  std::uint64_t next_check_ = 1;
   std::map<std::string, Tenant> tenants_;
   std::map<ParticipantId, Participant> participants_;
   std::deque<QueueEntry> queue_;

@@ -37,6 +37,7 @@
 /// changes nothing and is reported as an event. The constructor throws
 /// libconf::Error naming a bad configuration value.
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -64,6 +65,10 @@
 #include "libconf/store/store.hpp"
 
 namespace libconf::service {
+
+namespace detail {
+class PinVerifier;
+}
 
 /// The calling side of an incoming call, as the host's signalling saw it.
 /// Every text is printable UTF-8 of at most 256 bytes (invalid_argument otherwise).
@@ -105,6 +110,14 @@ struct ServiceConfig {
   std::int64_t name_max_ms = 3'000;  ///< 500..30000
   /// Upper bound of RecordingLimits::max_duration_ms for room recordings.
   std::int64_t max_recording_ms = 4 * 3'600'000;
+  /// PIN checks (Argon2id) run on this many threads of their own, never on
+  /// the service's thread: hashing memory is bounded by threads x the hashes'
+  /// memory cost. 0: they run inside tick() on the service's thread (the
+  /// deterministic baseline; bench/service compares both). 0..16.
+  int pin_check_threads = 2;
+  /// PIN checks waiting for a thread at most; a caller beyond it takes the
+  /// menu's locked-out way (the operator). 1..100000.
+  std::size_t max_pending_pin_checks = 256;
 };
 
 /// What the service calls on the host. Each may be null: without CallControl
@@ -166,9 +179,14 @@ class ConferenceService {
 
   /// Feed every engine event (DTMF, playback ends...). Unknown legs are ignored.
   void on_engine_events(std::span<const engine::Event> events);
-  /// Timers: IVR and key timeouts, dial timeouts, room end grace. now_ms is the
-  /// engine clock in ms.
+  /// Timers: IVR and key timeouts, dial timeouts, room end grace; and the
+  /// results of PIN checks finished off the thread. now_ms is the engine clock in ms.
   void tick(std::int64_t now_ms);
+  /// Blocks until every PIN check handed to the verifier threads so far has
+  /// finished, or the timeout; true when they have. For hosts on a virtual
+  /// clock (the file host, tests) that want results at a deterministic tick;
+  /// a real-time host never calls it.
+  bool wait_for_background(std::chrono::milliseconds timeout);
 
   // ---- operator ----------------------------------------------------------------
   /// Takes the actor's tenant's longest-waiting caller from the operator queue
@@ -301,6 +319,11 @@ class ConferenceService {
     std::int64_t deadline_ms = 0;
   };
   enum class AdmitVia { direct, ivr_pin, ivr_join };
+  /// A PIN check begun for a call in the menu.
+  struct PinWait {
+    CallId call = kNoCall;
+    std::string room;
+  };
 
   Call* find(CallId id);
   const Call* find(CallId id) const;
@@ -310,6 +333,9 @@ class ConferenceService {
   void start_ivr(Call& c, std::shared_ptr<const ivr::Menu> menu, std::string_view preset_room);
   void apply(Call& c, std::span<const ivr::Action> actions);
   void check_pin(Call& c, const std::string& room, std::string_view pin);
+  void schedule_pin_check(room::PinCheck check);
+  void submit_pin_check(room::PinCheck check);
+  void finish_pin_checks();
   void admitted(Call& c, const std::string& room, const Result<room::AdmitDecision>& d, AdmitVia via);
   void play_to(Call& c, std::string_view prompt_id, bool loop);
   void stop_prompt(Call& c);
@@ -348,6 +374,7 @@ class ConferenceService {
   void forward_conference_events();
   std::shared_ptr<const ivr::Menu> menu(const std::string& name) const;
 
+  std::unique_ptr<detail::PinVerifier> verifier_;
   engine::Engine& engine_;
   room::Conference& conference_;
   ServiceConfig config_;
@@ -375,6 +402,9 @@ class ConferenceService {
   std::vector<ServiceEvent> events_;
   std::vector<room::LegRecord> finished_;
   std::vector<room::ModeratorSession> sessions_;
+  std::map<std::uint64_t, PinWait> pin_waits_;                 // by check id: checks not finished
+  std::map<std::uint64_t, room::PinCheck> deferred_checks_;    // waiting for their throttle slot
+  std::set<std::pair<std::int64_t, std::uint64_t>> deferred_;  // (not_before, check id)
   CallId next_call_ = 1;
   std::int64_t now_ms_ = 0;
 };

@@ -83,6 +83,9 @@ struct PromptFailed { std::string prompt; errc error; };
 struct RoomLookedUp { std::string room; bool found; };
 /// A PIN check finished: the room model's outcome (nullopt: no such room).
 struct PinChecked { std::string room; std::optional<room::AdmitOutcome> outcome; };
+/// The PIN verifier's queue was full (ServiceConfig::max_pending_pin_checks):
+/// the check was not made and the caller takes the menu's locked-out way.
+struct PinCheckRefused { std::string room; };
 struct KeyPressed { std::string room; ivr::KeyAction action; };
 struct KeyFailed { std::string room; ivr::KeyAction action; errc error; };
 struct VolumesChanged { std::string room; float talk_gain_db; float listen_gain_db; };
@@ -122,7 +125,7 @@ using EventData = std::variant<
     event::CallArrived, event::CallRefused, event::OperatorConnected, event::Answered, event::CallEnded,
     event::Admitted, event::Queued, event::TakenFromQueue, event::TakeFailed, event::EnteredRoom,
     event::ListenInStopped, event::OnHold, event::Resumed, event::MoveFailed, event::DigitReceived,
-    event::PromptStarted, event::PromptFailed, event::RoomLookedUp, event::PinChecked, event::KeyPressed,
+    event::PromptStarted, event::PromptFailed, event::RoomLookedUp, event::PinChecked, event::PinCheckRefused, event::KeyPressed,
     event::KeyFailed, event::VolumesChanged, event::WhisperStarted, event::WhisperStopped,
     event::NameRecording, event::NameRecorded, event::NameFailed, event::Announced, event::NameSet,
     event::OperatorCalled, event::OperatorAlerted, event::RecordingStarted, event::RecordingFull,
