@@ -14,6 +14,9 @@
 //   with nothing happening: the time should not grow with N.
 // BM_PinCheck/match:K     room::verify_pin_check against a room with all three
 //   PINs, for a moderator, participant, listener and wrong PIN: flat timing.
+// BM_SlowStore/sleep_ms:S 50 calls hang up (each writes a CDR row) while the
+//   host ticks, with a SQLite store that sleeps S ms per write: max_call_ms,
+//   the longest service call, must not grow with S (the outbox's thread waits).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -25,6 +28,9 @@
 #include "libconf/engine/engine.hpp"
 #include "libconf/room/conference.hpp"
 #include "libconf/service/conference_service.hpp"
+#include "libconf/store/sqlite_store.hpp"
+#include "service/hooked_store.hpp"
+#include "store/temp_db.hpp"
 #include "support/capture_transport.hpp"
 
 namespace {
@@ -58,7 +64,7 @@ room::ConferenceOptions storm_options() {
 }
 
 struct Bench {
-  explicit Bench(int pin_threads, int rooms) : conf(storm_options()) {
+  explicit Bench(int pin_threads, int rooms, store::Store* st = nullptr) : conf(storm_options()) {
     engine::EngineConfig ec;
     ec.clock = clock;
     ec.workers = 1;
@@ -76,7 +82,8 @@ struct Bench {
     c.menus["pin"] = pin_menu();
     c.router.add_exact("+4930", ivr::DidRoute{ivr::DidTarget::room, "pin", "1000", false, {}});
     c.router.add_prefix("+4931", ivr::DidRoute{ivr::DidTarget::room, "", "", true, {}});  // +49311234 -> room 1234
-    svc = std::make_unique<service::ConferenceService>(*eng, conf, std::move(c), service::PromptLibrary(16000));
+    svc = std::make_unique<service::ConferenceService>(*eng, conf, std::move(c), service::PromptLibrary(16000),
+                                                       service::HostInterfaces{nullptr, nullptr, st});
   }
   engine::LegConfig leg() {
     engine::LegConfig l;
@@ -191,6 +198,38 @@ void BM_PinCheck(benchmark::State& state) {
                                        : "wrong");
 }
 BENCHMARK(BM_PinCheck)->ArgName("match")->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
+
+void BM_SlowStore(benchmark::State& state) {
+  const auto sleep = std::chrono::milliseconds(state.range(0));
+  double max_call_ms = 0;
+  for (auto _ : state) {
+    store::testing::TempDb db;
+    store::SqliteOptions so;
+    so.full_sync = false;
+    store::SqliteStore sqlite(db.path(), so);
+    (void)sqlite.add_tenant(store::TenantRecord{"acme", {}});
+    test::HookedStore slow(sqlite);
+    slow.sleep_per_write(sleep);
+    Bench b(2, 1, &slow);
+    std::vector<service::CallId> calls;
+    for (int i = 0; i < 50; ++i)
+      calls.push_back(*b.svc->incoming_call({"+49311000", "+49171" + std::to_string(1000 + i), "", "", ""}, b.leg()));
+    b.run(0.2);
+    for (auto c : calls) {
+      auto t = Clock::now();
+      (void)b.svc->hangup(c);
+      max_call_ms = std::max(max_call_ms, ms_since(t));
+      t = Clock::now();
+      b.svc->tick(b.clock->now_us() / 1000);
+      max_call_ms = std::max(max_call_ms, ms_since(t));
+      b.pump();
+    }
+    if (!b.svc->flush_store(std::chrono::seconds(60)) || sqlite.cdr("acme")->size() != 50)
+      state.SkipWithError("CDR rows missing");
+  }
+  state.counters["max_call_ms"] = max_call_ms;
+}
+BENCHMARK(BM_SlowStore)->ArgName("sleep_ms")->Arg(0)->Arg(200)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "libconf/room/pin.hpp"
 #include "libconf/service/call.hpp"
 #include "libconf/service/pin_verifier.hpp"
+#include "libconf/service/store_outbox.hpp"
 
 namespace libconf::service {
 
@@ -65,16 +66,65 @@ ConferenceService::ConferenceService(engine::Engine& engine, room::Conference& c
   if (!config_.keys) config_.keys = ivr::KeyMap::builtin_default();
   for (const auto& [name, m] : config_.menus)
     if (!m) throw Error(errc::invalid_argument, "ServiceConfig.menus." + name + ": null menu");
+  if (config_.max_store_queue < 1 || config_.max_store_queue > 10'000'000)
+    throw Error(errc::invalid_argument,
+                "ServiceConfig.max_store_queue: " + std::to_string(config_.max_store_queue) + " is outside 1..10000000");
+  if (config_.store_flush_ms < 0 || config_.store_flush_ms > 600'000)
+    throw Error(errc::invalid_argument,
+                "ServiceConfig.store_flush_ms: " + std::to_string(config_.store_flush_ms) + " is outside 0..600000");
   verifier_ = std::make_unique<detail::PinVerifier>(config_.pin_check_threads, config_.max_pending_pin_checks);
+  if (host_.store) outbox_ = std::make_unique<detail::StoreOutbox>(*host_.store, config_.max_store_queue);
 }
 
 ConferenceService::~ConferenceService() {
   verifier_.reset();  // joins the PIN threads before anything they report to goes
   for (auto& [id, check] : deferred_checks_) room::wipe_secret(check.pin);
+  // Queued CDR rows and changes get store_flush_ms to reach the store.
+  if (outbox_) (void)outbox_->wait_idle(std::chrono::milliseconds(config_.store_flush_ms));
+  outbox_.reset();
 }
 
 bool ConferenceService::wait_for_background(std::chrono::milliseconds timeout) {
-  return verifier_->wait_idle(timeout);
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  if (!verifier_->wait_idle(timeout)) return false;
+  if (!outbox_) return true;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+  return outbox_->wait_idle(std::max(left, std::chrono::milliseconds(0)));
+}
+
+bool ConferenceService::flush_store(std::chrono::milliseconds timeout) {
+  if (!outbox_) return true;
+  const bool idle = outbox_->wait_idle(timeout);
+  take_store_reports();
+  forward_conference_events();
+  sync();
+  return idle;
+}
+
+void ConferenceService::store_write(std::string what, std::function<Result<void>(store::Store&)> run) {
+  if (!outbox_) return;
+  if (!outbox_->push(detail::StoreOutbox::Request{what, true, std::move(run), {}}))
+    emit(kNoCall, "", event::StoreFailed{std::move(what), errc::capacity_exceeded, 0, 0, true});
+}
+
+void ConferenceService::store_read(std::string what, std::function<Result<void>(store::Store&)> run,
+                                   std::function<void(const Result<void>&)> done) {
+  if (!outbox_ || !outbox_->push(detail::StoreOutbox::Request{what, false, std::move(run), done})) {
+    if (outbox_) emit(kNoCall, "", event::StoreFailed{std::move(what), errc::capacity_exceeded, 0, 0, true});
+    done(Result<void>{errc::capacity_exceeded});  // the caller goes on without the data
+  }
+}
+
+void ConferenceService::take_store_reports() {
+  if (!outbox_) return;
+  for (auto& r : outbox_->take_reports()) {
+    if (r.error != errc::ok) {
+      emit(kNoCall, "", event::StoreFailed{r.what, r.error, r.attempt, r.retry_in_ms, r.dropped});
+    } else if (r.attempt > 1) {
+      emit(kNoCall, "", event::StoreRecovered{r.what, r.attempt});
+    }
+    if (r.done) r.done(r.error == errc::ok ? Result<void>{} : Result<void>{r.error});
+  }
 }
 
 ConferenceService::Call* ConferenceService::find(CallId id) {
@@ -273,12 +323,12 @@ void ConferenceService::end_call(Call& c, room::ExitReason reason, const std::st
   if (c.moderator_logged_in) {
     if (auto s = cdr_.moderator_logout(c.tenant, c.caller_id, now_ms_)) {
       sessions_.push_back(*s);
-      if (host_.store) (void)host_.store->append_session(*s);
+      store_write("moderator_session " + std::to_string(c.id), [s = *s](store::Store& st) { return st.append_session(s); });
     }
   }
   if (auto rec = cdr_.depart(c.id, reason, detail, now_ms_)) {
     finished_.push_back(*rec);
-    if (host_.store) (void)host_.store->append_cdr(*rec);
+    store_write("cdr " + std::to_string(c.id), [r = *rec](store::Store& st) { return st.append_cdr(r); });
   }
   if (tell_host && host_.control) host_.control->hang_up(CallRef{c.id, c.external_id}, HangupReason{*tell_host, detail});
   emit(c, event::CallEnded{old_room, reason, detail});
@@ -387,6 +437,7 @@ void ConferenceService::tick(std::int64_t now_ms) {
     deferred_checks_.erase(it);
     submit_pin_check(std::move(check));
   }
+  take_store_reports();
   conference_.tick(now_ms_);
   forward_conference_events();
   sync();

@@ -210,14 +210,28 @@ void ConferenceService::group_call(Call& c) {
   ad.room = room;
   place(c, ad);
 
-  std::vector<std::string> members;
-  if (host_.store) {
-    if (auto g = host_.store->group(c.tenant, room)) members = g->members;
+  // The members: the store's group of that name (read on the store's thread),
+  // else the in-memory group of the caller's number.
+  auto fallback = [this, tenant = c.tenant, owner = c.caller_id]() {
+    auto it = groups_.find(RoomRef{tenant, owner});
+    return it == groups_.end() ? std::vector<std::string>{} : it->second;
+  };
+  if (!outbox_) {
+    dial_group(c.tenant, room, c.caller_id, fallback());
+    return;
   }
-  if (members.empty()) {
-    if (auto it = groups_.find(RoomRef{c.tenant, c.caller_id}); it != groups_.end()) members = it->second;
-  }
-  dial_group(c.tenant, room, c.caller_id, members);
+  auto found = std::make_shared<std::vector<std::string>>();
+  store_read(
+      "group " + room,
+      [tenant = c.tenant, room, found](store::Store& st) -> Result<void> {
+        auto g = st.group(tenant, room);
+        if (g) *found = std::move(g->members);
+        return g || g.error() == make_error_code(errc::not_found) ? Result<void>{} : Result<void>{g.error()};
+      },
+      [this, call = c.id, tenant = c.tenant, room, owner = c.caller_id, found, fallback](const Result<void>&) {
+        if (!find(call)) return;  // the owner hung up meanwhile: nobody to assemble for
+        dial_group(tenant, room, owner, found->empty() ? fallback() : *found);
+      });
 }
 
 void ConferenceService::dial_group(const std::string& tenant, const std::string& room, const std::string& owner,

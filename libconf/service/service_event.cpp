@@ -146,6 +146,8 @@ BOOST_DESCRIBE_STRUCT(DialRejected, (), (dial, room, number, error))
 BOOST_DESCRIBE_STRUCT(GroupRoomCreated, (), (room, owner))
 BOOST_DESCRIBE_STRUCT(TransferRequested, (), (room, target))
 BOOST_DESCRIBE_STRUCT(TransferFailed, (), (room, target))
+BOOST_DESCRIBE_STRUCT(StoreFailed, (), (what, error, attempt, retry_in_ms, dropped))
+BOOST_DESCRIBE_STRUCT(StoreRecovered, (), (what, attempt))
 
 
 // A masked digit is reported by its position only, never by its value.
@@ -210,7 +212,9 @@ std::string_view event_name(const ServiceEvent& e) noexcept {
         else if constexpr (std::is_same_v<T, event::DialRejected>) return "dial_rejected";
         else if constexpr (std::is_same_v<T, event::GroupRoomCreated>) return "group_room_created";
         else if constexpr (std::is_same_v<T, event::TransferRequested>) return "transfer_requested";
-        else if constexpr (std::is_same_v<T, event::TransferFailed>) return "transfer_failed";        else static_assert(!sizeof(T), "every event needs a name");
+        else if constexpr (std::is_same_v<T, event::TransferFailed>) return "transfer_failed";
+        else if constexpr (std::is_same_v<T, event::StoreFailed>) return "store_failed";
+        else if constexpr (std::is_same_v<T, event::StoreRecovered>) return "store_recovered";        else static_assert(!sizeof(T), "every event needs a name");
       },
       e.data);
 }

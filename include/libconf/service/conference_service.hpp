@@ -40,6 +40,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,6 +69,7 @@ namespace libconf::service {
 
 namespace detail {
 class PinVerifier;
+class StoreOutbox;
 }
 
 /// The calling side of an incoming call, as the host's signalling saw it.
@@ -118,12 +120,21 @@ struct ServiceConfig {
   /// PIN checks waiting for a thread at most; a caller beyond it takes the
   /// menu's locked-out way (the operator). 1..100000.
   std::size_t max_pending_pin_checks = 256;
+  /// Store requests (CDR rows, sessions, moderators' changes, reads) queued
+  /// for the store's own thread at most; beyond it a write is refused with a
+  /// store_failed event (dropped). 1..10000000.
+  std::size_t max_store_queue = 100'000;
+  /// How long the destructor waits for queued store writes to finish, ms
+  /// (call flush_store() earlier to know the outcome). 0..600000.
+  std::int64_t store_flush_ms = 5'000;
 };
 
 /// What the service calls on the host. Each may be null: without CallControl
 /// the service ends calls by itself (tests, the Python bindings), without a
 /// Dialer nothing is dialled (invalid_state), without a Store nothing is
-/// stored. Each must outlive the service.
+/// stored. Each must outlive the service. The Store is used by the service's
+/// store thread only (its outbox): give the service a Store object of its
+/// own (e.g. its own SqliteStore on the same file), never one another thread uses.
 struct HostInterfaces {
   CallControl* control = nullptr;
   Dialer* dialer = nullptr;
@@ -187,6 +198,11 @@ class ConferenceService {
   /// clock (the file host, tests) that want results at a deterministic tick;
   /// a real-time host never calls it.
   bool wait_for_background(std::chrono::milliseconds timeout);
+  /// Blocks until every store request queued so far has been carried out (or
+  /// given up), or the timeout; then runs their completions and reports
+  /// (events) as tick() would. True when nothing is left. For a host's orderly
+  /// shutdown (SIGTERM: hang up every call, then flush the CDR).
+  bool flush_store(std::chrono::milliseconds timeout);
 
   // ---- operator ----------------------------------------------------------------
   /// Takes the actor's tenant's longest-waiting caller from the operator queue
@@ -333,6 +349,10 @@ class ConferenceService {
   void start_ivr(Call& c, std::shared_ptr<const ivr::Menu> menu, std::string_view preset_room);
   void apply(Call& c, std::span<const ivr::Action> actions);
   void check_pin(Call& c, const std::string& room, std::string_view pin);
+  void store_write(std::string what, std::function<Result<void>(store::Store&)> run);
+  void store_read(std::string what, std::function<Result<void>(store::Store&)> run,
+                  std::function<void(const Result<void>&)> done);
+  void take_store_reports();
   void schedule_pin_check(room::PinCheck check);
   void submit_pin_check(room::PinCheck check);
   void finish_pin_checks();
@@ -375,6 +395,7 @@ class ConferenceService {
   std::shared_ptr<const ivr::Menu> menu(const std::string& name) const;
 
   std::unique_ptr<detail::PinVerifier> verifier_;
+  std::unique_ptr<detail::StoreOutbox> outbox_;
   engine::Engine& engine_;
   room::Conference& conference_;
   ServiceConfig config_;

@@ -118,6 +118,13 @@ struct DialRejected { DialId dial; std::string room; std::string number; errc er
 struct GroupRoomCreated { std::string room; std::string owner; };
 struct TransferRequested { std::string room; std::string target; };
 struct TransferFailed { std::string room; std::string target; };
+/// A store request failed: `what` names it ("cdr 12", "room 4711", ...).
+/// retry_in_ms > 0: it is tried again after that long (later requests wait
+/// behind it, in order); dropped: given up for good (refused by the backend,
+/// or the outbox was full, error capacity_exceeded).
+struct StoreFailed { std::string what; errc error; int attempt; std::int64_t retry_in_ms; bool dropped; };
+/// A store request that had failed went through at its `attempt`.
+struct StoreRecovered { std::string what; int attempt; };
 
 }  // namespace event
 
@@ -131,7 +138,7 @@ using EventData = std::variant<
     event::OperatorCalled, event::OperatorAlerted, event::RecordingStarted, event::RecordingFull,
     event::RecordingFinished, event::DialStarted, event::DialRefused, event::DialProgressed,
     event::DialAnswered, event::DialFailed, event::DialRejected, event::GroupRoomCreated,
-    event::TransferRequested, event::TransferFailed, room::Event>;
+    event::TransferRequested, event::TransferFailed, event::StoreFailed, event::StoreRecovered, room::Event>;
 
 namespace detail {
 template <class T, class V>

@@ -26,7 +26,7 @@ struct SqliteOptions {
   bool full_sync = true;
   int busy_timeout_ms = 5'000;
   /// Cost of the PIN hashes made for bookings. Production: interactive(); tests: minimum().
-  room::PinHashParams pin_hash = room::PinHashParams::interactive();
+  room::PinHashParams pin_hash = room::PinHashParams::standard();
 };
 
 class SqliteStore final : public Store {
