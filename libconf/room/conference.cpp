@@ -13,6 +13,15 @@ std::string lockout_key(const std::string& tenant, const std::string& what) {
 
 }  // namespace
 
+std::string_view to_string(PinKind kind) noexcept {
+  switch (kind) {
+    case PinKind::participant: return "participant";
+    case PinKind::moderator: return "moderator";
+    case PinKind::listener: return "listener";
+  }
+  return "unknown";
+}
+
 std::string_view to_string(AdmitOutcome outcome) noexcept {
   switch (outcome) {
     case AdmitOutcome::joined: return "joined";
@@ -369,6 +378,22 @@ Result<void> Conference::set_pin(const Actor& actor, const std::string& room, Pi
       if (other != kind && !hash->empty() && verify_pin(*hash, pin)) return errc::already_exists;
   }
   std::string hash = pin.empty() ? std::string{} : hash_pin(pin, options_.pin_hash);
+  switch (kind) {
+    case PinKind::participant: r->config.participant_pin_hash = std::move(hash); break;
+    case PinKind::moderator: r->config.moderator_pin_hash = std::move(hash); break;
+    case PinKind::listener: r->config.listener_pin_hash = std::move(hash); break;
+  }
+  events_.push_back(event::RoomConfigured{now_ms, actor.tenant, room, actor.id});
+  return {};
+}
+
+Result<void> Conference::set_pin_hash(const Actor& actor, const std::string& room, PinKind kind, std::string hash,
+                                      std::int64_t now_ms) {
+  if (!hash.empty() && hash.rfind("$argon2", 0) != 0)
+    throw Error(errc::invalid_argument, "room '" + room + "': a PIN hash is not a crypto_pwhash_str string");
+  if (auto ok = authorize_room(actor, Action::create_room, room, now_ms); !ok) return ok;
+  RoomState* r = room_of(actor.tenant, room);
+  if (!r->parent.empty()) return errc::not_found;
   switch (kind) {
     case PinKind::participant: r->config.participant_pin_hash = std::move(hash); break;
     case PinKind::moderator: r->config.moderator_pin_hash = std::move(hash); break;

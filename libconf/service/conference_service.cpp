@@ -49,6 +49,13 @@ ConferenceService::ConferenceService(engine::Engine& engine, room::Conference& c
   if (config_.max_pending_pin_checks < 1 || config_.max_pending_pin_checks > 100'000)
     throw Error(errc::invalid_argument, "ServiceConfig.max_pending_pin_checks: " +
                                             std::to_string(config_.max_pending_pin_checks) + " is outside 1..100000");
+  if (config_.host_id.empty() || !room::is_valid_text(config_.host_id))
+    throw Error(errc::invalid_argument, "ServiceConfig.host_id: must be 1..256 bytes of printable UTF-8");
+  if (!config_.utc_now_ms)
+    config_.utc_now_ms = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
   if (!config_.default_tenant.empty() && !room::is_valid_name(config_.default_tenant))
     throw Error(errc::invalid_argument,
                 "ServiceConfig.default_tenant: '" + shown(config_.default_tenant) + "' is not a valid name");
@@ -113,6 +120,24 @@ void ConferenceService::store_read(std::string what, std::function<Result<void>(
     if (outbox_) emit(kNoCall, "", event::StoreFailed{std::move(what), errc::capacity_exceeded, 0, 0, true});
     done(Result<void>{errc::capacity_exceeded});  // the caller goes on without the data
   }
+}
+
+room::CallOrigin ConferenceService::origin(const Call& c) const {
+  return room::CallOrigin{config_.host_id, c.external_id, config_.utc_now_ms()};
+}
+
+void ConferenceService::persist_room(const std::string& tenant, const std::string& room) {
+  if (!outbox_) return;
+  auto view = conference_.room(tenant, room);
+  auto config = conference_.room_config(tenant, room);
+  // Side rooms and overflow rooms live only while used: nothing to keep.
+  if (!view || !config || !view->parent.empty() || !view->overflow_of.empty()) return;
+  store::RoomRecord rec{tenant, *config, view->locked};
+  store_write("room " + tenant + "/" + room, [rec = std::move(rec)](store::Store& st) -> Result<void> {
+    auto r = st.update_room(rec);
+    // A room the store does not hold (a "*100" group's room) keeps its changes in memory only.
+    return r || r.error() == make_error_code(errc::not_found) ? Result<void>{} : r;
+  });
 }
 
 void ConferenceService::take_store_reports() {
@@ -219,7 +244,7 @@ Result<CallId> ConferenceService::incoming_call(const CallInfo& info, engine::Le
   c.name = info.display_name;
   c.external_id = info.external_id;
   if (route) c.billing = route->billing;
-  (void)cdr_.arrive(c.id, c.tenant, c.caller_id, c.did, c.billing, now_ms_);  // a fresh id: cannot exist
+  (void)cdr_.arrive(c.id, c.tenant, c.caller_id, c.did, c.billing, now_ms_, origin(c));  // a fresh id: cannot exist
   emit(c, event::CallArrived{c.did, c.caller_id, c.external_id});
   if (config_.answer_mode == AnswerMode::answer_first) {
     answer(c);
@@ -427,6 +452,7 @@ void ConferenceService::tick(std::int64_t now_ms) {
   // those whose turn or throttle slot has come go to the verifier.
   if (config_.pin_check_threads == 0) verifier_->run_here();
   finish_pin_checks();
+  finish_pin_changes();
   for (room::PinCheck& check : conference_.take_ready_checks()) schedule_pin_check(std::move(check));
   while (!deferred_.empty() && deferred_.begin()->first <= now_ms_) {
     const std::uint64_t id = deferred_.begin()->second;

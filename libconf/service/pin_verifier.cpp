@@ -2,9 +2,14 @@
 
 #include <utility>
 
-#include "libconf/room/pin.hpp"
-
 namespace libconf::service::detail {
+
+namespace {
+
+void wipe(room::PinCheck& c) noexcept { room::wipe_secret(c.pin); }
+void wipe(PinVerifier::HashJob& j) noexcept { room::wipe_secret(j.pin); }
+
+}  // namespace
 
 PinVerifier::PinVerifier(int threads, std::size_t max_queued) : max_queued_(max_queued) {
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
@@ -14,27 +19,61 @@ PinVerifier::~PinVerifier() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
-    for (room::PinCheck& c : queue_) room::wipe_secret(c.pin);
+    for (Job& j : queue_) std::visit([](auto& x) { wipe(x); }, j);
     queue_.clear();
   }
   wake_.notify_all();
   for (std::thread& t : workers_) t.join();
 }
 
-PinVerifier::Done PinVerifier::verify(room::PinCheck& check) noexcept {
-  const room::PinMatch match = room::verify_pin_check(check);
-  room::wipe_secret(check.pin);
-  return Done{check.id, match};
+void PinVerifier::run(Job& job) {
+  if (auto* check = std::get_if<room::PinCheck>(&job)) {
+    const room::PinMatch match = room::verify_pin_check(*check);
+    wipe(*check);
+    std::lock_guard lock(mutex_);
+    done_.push_back(Done{check->id, match});
+    return;
+  }
+  auto& h = std::get<HashJob>(job);
+  Hashed out;
+  out.id = h.id;
+  bool taken = false;
+  for (const std::string& other : h.others) taken = room::verify_pin(other, h.pin) || taken;  // all: flat timing
+  if (taken) {
+    out.error = errc::already_exists;
+  } else {
+    try {
+      out.hash = room::hash_pin(h.pin, h.params);
+    } catch (const Error& e) {
+      out.error = e.code_enum();
+    }
+  }
+  wipe(h);
+  std::lock_guard lock(mutex_);
+  hashed_.push_back(std::move(out));
 }
 
 bool PinVerifier::submit(room::PinCheck check) {
   {
     std::lock_guard lock(mutex_);
     if (queue_.size() >= max_queued_) {
-      room::wipe_secret(check.pin);
+      wipe(check);
       return false;
     }
-    queue_.push_back(std::move(check));
+    queue_.emplace_back(std::move(check));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+bool PinVerifier::submit(HashJob job) {
+  {
+    std::lock_guard lock(mutex_);
+    if (queue_.size() >= max_queued_) {
+      wipe(job);
+      return false;
+    }
+    queue_.emplace_back(std::move(job));
   }
   wake_.notify_one();
   return true;
@@ -45,21 +84,25 @@ std::vector<PinVerifier::Done> PinVerifier::take_done() {
   return std::exchange(done_, {});
 }
 
+std::vector<PinVerifier::Hashed> PinVerifier::take_hashed() {
+  std::lock_guard lock(mutex_);
+  return std::exchange(hashed_, {});
+}
+
 void PinVerifier::run_here() {
   std::unique_lock lock(mutex_);
   while (!queue_.empty()) {
-    room::PinCheck check = std::move(queue_.front());
+    Job job = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
-    const Done d = verify(check);
+    run(job);
     lock.lock();
-    done_.push_back(d);
   }
 }
 
 bool PinVerifier::wait_idle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  if (workers_.empty()) return true;  // nothing runs in the background: tick() verifies
+  if (workers_.empty()) return true;  // nothing runs in the background: tick() does the work
   return idle_.wait_for(lock, timeout, [&] { return queue_.empty() && running_ == 0; });
 }
 
@@ -68,14 +111,13 @@ void PinVerifier::work() {
   for (;;) {
     wake_.wait(lock, [&] { return stop_ || !queue_.empty(); });
     if (stop_) return;
-    room::PinCheck check = std::move(queue_.front());
+    Job job = std::move(queue_.front());
     queue_.pop_front();
     ++running_;
     lock.unlock();
-    const Done d = verify(check);  // the slow part, without the lock
+    run(job);  // the slow part, without the lock
     lock.lock();
     --running_;
-    done_.push_back(d);
     idle_.notify_all();
   }
 }

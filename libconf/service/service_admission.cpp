@@ -107,11 +107,34 @@ void ConferenceService::place(Call& c, const room::AdmitDecision& d) {
   c.state = CallState::in_room;
   c.keys.emplace(config_.keys, d.role);
   if (room::is_moderating(d.role) && !c.moderator_logged_in) {
-    c.moderator_logged_in = cdr_.moderator_login(c.tenant, c.caller_id, now_ms_).has_value();
+    c.moderator_logged_in = cdr_.moderator_login(c.tenant, c.caller_id, now_ms_, origin(c)).has_value();
   }
   answer(c);
   emit(c, event::Admitted{d.room, d.outcome, d.role});
   mark(c);
+  recall_name(c);
+}
+
+// A name a moderator gave this number before (in the store): the caller gets
+// it back, unless it has a name of its own by the time the store answers.
+void ConferenceService::recall_name(Call& c) {
+  if (!outbox_) return;
+  auto found = std::make_shared<std::string>();
+  store_read(
+      "caller name",
+      [tenant = c.tenant, caller = c.caller_id, found](store::Store& st) -> Result<void> {
+        auto r = st.caller_name(tenant, caller);
+        if (r) *found = r->name;
+        return r || r.error() == make_error_code(errc::not_found) ? Result<void>{} : Result<void>{r.error()};
+      },
+      [this, id = c.id, before = c.name, found](const Result<void>&) {
+        Call* call = find(id);
+        if (!call || found->empty() || !call->participant || call->name != before) return;
+        const room::Actor system{call->tenant, room::Role::superuser, room::kConsole};
+        if (!conference_.set_name(system, call->participant, *found, now_ms_)) return;
+        call->name = *found;
+        emit(*call, event::NameSet{call->room, *found});
+      });
 }
 
 Result<CallId> ConferenceService::take_from_queue(const room::Actor& actor, const std::string& room,

@@ -136,7 +136,7 @@ Result<CallId> ConferenceService::dial_answered(DialId dial, engine::LegConfig l
   Call& c = made->get();
   c.external_id = external_id;
   c.answered = true;  // the callee answered the host's call
-  (void)cdr_.arrive(c.id, c.tenant, c.caller_id, "", room::BillingMode::caller_pays, now_ms_);  // a fresh id
+  (void)cdr_.arrive(c.id, c.tenant, c.caller_id, "", room::BillingMode::caller_pays, now_ms_, origin(c));  // a fresh id
   emit(c, event::DialAnswered{dial, d.room, d.number});
   room::AdmitDecision ad;
   ad.outcome = room::AdmitOutcome::joined;

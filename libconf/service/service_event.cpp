@@ -148,6 +148,8 @@ BOOST_DESCRIBE_STRUCT(TransferRequested, (), (room, target))
 BOOST_DESCRIBE_STRUCT(TransferFailed, (), (room, target))
 BOOST_DESCRIBE_STRUCT(StoreFailed, (), (what, error, attempt, retry_in_ms, dropped))
 BOOST_DESCRIBE_STRUCT(StoreRecovered, (), (what, attempt))
+BOOST_DESCRIBE_STRUCT(PinChanged, (), (room, kind))
+BOOST_DESCRIBE_STRUCT(PinChangeFailed, (), (room, kind, error))
 
 
 // A masked digit is reported by its position only, never by its value.
@@ -214,7 +216,9 @@ std::string_view event_name(const ServiceEvent& e) noexcept {
         else if constexpr (std::is_same_v<T, event::TransferRequested>) return "transfer_requested";
         else if constexpr (std::is_same_v<T, event::TransferFailed>) return "transfer_failed";
         else if constexpr (std::is_same_v<T, event::StoreFailed>) return "store_failed";
-        else if constexpr (std::is_same_v<T, event::StoreRecovered>) return "store_recovered";        else static_assert(!sizeof(T), "every event needs a name");
+        else if constexpr (std::is_same_v<T, event::StoreRecovered>) return "store_recovered";
+        else if constexpr (std::is_same_v<T, event::PinChanged>) return "pin_changed";
+        else if constexpr (std::is_same_v<T, event::PinChangeFailed>) return "pin_change_failed";        else static_assert(!sizeof(T), "every event needs a name");
       },
       e.data);
 }

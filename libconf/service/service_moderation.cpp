@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "libconf/room/pin.hpp"
 #include "libconf/service/call.hpp"
+#include "libconf/service/pin_verifier.hpp"
 #include "libconf/service/conference_service.hpp"
 
 namespace libconf::service {
@@ -152,6 +154,7 @@ Result<void> ConferenceService::stop_whisper(CallId from, CallId to) {
 Result<void> ConferenceService::set_locked(const room::Actor& actor, const std::string& room, bool locked) {
   auto r = conference_.set_locked(actor, room, locked, now_ms_);
   forward_conference_events();
+  if (r) persist_room(actor.tenant, room);
   return r;
 }
 
@@ -159,7 +162,72 @@ Result<void> ConferenceService::set_max_members(const room::Actor& actor, const 
   if (max_members < 1 || max_members > room::kMaxRoomMembers) return errc::invalid_argument;
   auto r = conference_.set_max_members(actor, room, max_members, now_ms_);
   forward_conference_events();
+  if (r) persist_room(actor.tenant, room);
   return r;
+}
+
+Result<void> ConferenceService::set_pin(const room::Actor& actor, const std::string& room, room::PinKind kind,
+                                        const std::string& pin) {
+  if (!pin.empty() && !room::is_well_formed_pin(pin)) return errc::invalid_argument;
+  if (auto ok = conference_.authorize(actor, room::Action::create_room, room, now_ms_); !ok) {
+    forward_conference_events();
+    return ok.error();
+  }
+  auto config = conference_.room_config(actor.tenant, room);
+  auto view = conference_.room(actor.tenant, room);
+  if (!config || !view || !view->parent.empty()) return errc::not_found;
+  if (pin.empty()) {  // clearing hashes nothing
+    auto r = conference_.set_pin_hash(actor, room, kind, "", now_ms_);
+    forward_conference_events();
+    if (!r) return r;
+    emit(kNoCall, actor.tenant, event::PinChanged{room, kind});
+    persist_room(actor.tenant, room);
+    return {};
+  }
+  PinChange change{actor, room, kind, {}};
+  for (const auto& [k, h] : {std::pair{room::PinKind::participant, &config->participant_pin_hash},
+                             std::pair{room::PinKind::moderator, &config->moderator_pin_hash},
+                             std::pair{room::PinKind::listener, &config->listener_pin_hash}})
+    if (k != kind && !h->empty()) change.others.push_back(*h);
+  const std::uint64_t id = next_pin_change_++;
+  detail::PinVerifier::HashJob job{id, pin, conference_.options().pin_hash, change.others};
+  if (!verifier_->submit(std::move(job))) return errc::capacity_exceeded;
+  pin_changes_.emplace(id, std::move(change));
+  return {};
+}
+
+void ConferenceService::finish_pin_changes() {
+  for (detail::PinVerifier::Hashed& h : verifier_->take_hashed()) {
+    auto it = pin_changes_.find(h.id);
+    if (it == pin_changes_.end()) continue;
+    const PinChange change = std::move(it->second);
+    pin_changes_.erase(it);
+    const std::string& tenant = change.actor.tenant;
+    errc error = h.error;
+    if (error == errc::ok) {
+      // The others must be what the hash was compared with; else it may now equal one.
+      std::vector<std::string> now;
+      if (auto config = conference_.room_config(tenant, change.room)) {
+        for (const auto& [k, hash] : {std::pair{room::PinKind::participant, &config->participant_pin_hash},
+                                      std::pair{room::PinKind::moderator, &config->moderator_pin_hash},
+                                      std::pair{room::PinKind::listener, &config->listener_pin_hash}})
+          if (k != change.kind && !hash->empty()) now.push_back(*hash);
+        if (now != change.others) error = errc::invalid_state;
+      } else {
+        error = errc::not_found;
+      }
+    }
+    if (error == errc::ok) {
+      auto r = conference_.set_pin_hash(change.actor, change.room, change.kind, std::move(h.hash), now_ms_);
+      if (!r) error = static_cast<errc>(r.error().value());
+    }
+    if (error != errc::ok) {
+      emit(kNoCall, tenant, event::PinChangeFailed{change.room, change.kind, error});
+      continue;
+    }
+    emit(kNoCall, tenant, event::PinChanged{change.room, change.kind});
+    persist_room(tenant, change.room);
+  }
 }
 
 Result<void> ConferenceService::hold(CallId id) {

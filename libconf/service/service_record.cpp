@@ -139,6 +139,10 @@ Result<void> ConferenceService::set_name(const room::Actor& actor, CallId target
   c->joined_prompt.reset();  // a text name: announced by the tone alone
   c->left_prompt.reset();
   emit(*c, event::NameSet{c->room, name});
+  // A moderator's name for a caller is kept: the number gets it back next time.
+  if (actor.id != c->participant)
+    store_write("caller name " + c->tenant, [rec = store::CallerNameRecord{c->tenant, c->caller_id, name}](
+                                                store::Store& st) { return st.put_caller_name(rec); });
   return {};
 }
 

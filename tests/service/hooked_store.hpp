@@ -65,6 +65,12 @@ class HookedStore final : public store::Store {
   Result<void> remove_moderator(const std::string& t, const std::string& n) override {
     return write([&] { return inner_.remove_moderator(t, n); });
   }
+  Result<void> put_caller_name(const store::CallerNameRecord& r) override {
+    return write([&] { return inner_.put_caller_name(r); });
+  }
+  Result<store::CallerNameRecord> caller_name(const std::string& t, const std::string& c) override {
+    return inner_.caller_name(t, c);
+  }
   Result<void> put_group(const store::GroupRecord& g) override { return write([&] { return inner_.put_group(g); }); }
   Result<store::GroupRecord> group(const std::string& t, const std::string& n) override { return inner_.group(t, n); }
   Result<std::vector<store::GroupRecord>> groups(const std::string& t) override { return inner_.groups(t); }

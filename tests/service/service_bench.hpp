@@ -61,12 +61,14 @@ struct AnyEvent {
 };
 
 struct ServiceBench {
-  explicit ServiceBench(service::ServiceConfig config = default_config(), store::Store* store = nullptr)
+  /// create_room false: the test fills the Conference itself (e.g. store::load_conference).
+  explicit ServiceBench(service::ServiceConfig config = default_config(), store::Store* store = nullptr,
+                        bool create_room = true)
       : conf(fast_pins()) {
     (void)conf.create_tenant("default", room::TenantQuota{}, 0);
     room::RoomConfig rc;
     rc.name = "4711";
-    (void)conf.create_room(console, rc, 0);
+    if (create_room) (void)conf.create_room(console, rc, 0);
     svc = std::make_unique<service::ConferenceService>(eng, conf, std::move(config), service::PromptLibrary(16000),
                                                        service::HostInterfaces{&host, &host, store});
   }

@@ -372,6 +372,15 @@ class CallProgressTone:
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
+class CallerNameRecord:
+    """
+    The name a moderator gave a caller's number.
+    """
+    def __init__(self, tenant: str, caller_id: str, name: str) -> None: ...
+    tenant: str
+    caller_id: str
+    name: str
+
 class Codec:
     """
     One codec instance (encoder and decoder state of one stream). Create it with
@@ -1589,11 +1598,12 @@ class RoomConfig:
 
 class RoomRecord:
     """
-    A stored room: tenant + RoomConfig (PINs only as hashes).
+    A stored room: tenant + RoomConfig (PINs only as hashes) + its lock.
     """
-    def __init__(self, tenant: str, config: RoomConfig) -> None: ...
+    def __init__(self, tenant: str, config: RoomConfig, locked: bool = False) -> None: ...
     tenant: str
     config: RoomConfig
+    locked: bool
 
 class RoomSpec:
     """
@@ -1706,6 +1716,14 @@ class SqliteStore:
     def moderator(self, tenant: str, name: str) -> ModeratorRecord: ...
     def moderators(self, tenant: str) -> List[ModeratorRecord]: ...
     def remove_moderator(self, tenant: str, name: str) -> None: ...
+    def put_caller_name(self, record: CallerNameRecord) -> None:
+        """
+        Inserts or replaces a caller's name; an empty name removes it.
+        """
+    def caller_name(self, tenant: str, caller_id: str) -> CallerNameRecord:
+        """
+        Raises NotFound when the number has no stored name.
+        """
     def put_group(self, group: GroupRecord) -> None: ...
     def group(self, tenant: str, name: str) -> GroupRecord: ...
     def groups(self, tenant: str) -> List[GroupRecord]: ...

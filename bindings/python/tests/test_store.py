@@ -65,7 +65,10 @@ def test_text_that_is_not_utf8_is_refused_before_it_is_stored(tmp_path):
     with pytest.raises(libconf.InvalidArgument, match="UTF-8"):
         store.put_moderator(libconf.ModeratorRecord("acme", "mia", b"\xed\xa0\x80"))
     cfg.topic = "café"
-    store.add_room(libconf.RoomRecord("acme", cfg))
+    store.add_room(libconf.RoomRecord("acme", cfg, locked=True))
+    assert store.room("acme", "sales").locked
+    store.put_caller_name(libconf.CallerNameRecord("acme", "+4930", "Zoë"))
+    assert store.caller_name("acme", "+4930").name == "Zoë"
     assert store.room("acme", "sales").config.topic == "café"
     assert [r.config.name for r in store.rooms("acme")] == ["sales"]  # nothing half-written
 

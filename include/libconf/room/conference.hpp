@@ -145,6 +145,9 @@ enum class PinKind { participant, moderator, listener };
 /// throttle's max_in_flight); more callers at once take the locked-out way.
 inline constexpr std::size_t kMaxWaitingChecksPerRoom = 256;
 
+/// "participant", "moderator", "listener".
+std::string_view to_string(PinKind kind) noexcept;
+
 /// Which of a room's PINs the digits matched.
 enum class PinMatch { none, moderator, participant, listener };
 
@@ -191,6 +194,13 @@ class Conference {
   /// Throws Error(invalid_argument) for a malformed PIN, naming the rule, not the PIN.
   Result<void> set_pin(const Actor& actor, const std::string& room, PinKind kind,
                        const std::string& pin, std::int64_t now_ms);
+  /// Sets (or with an empty hash clears) a PIN from a hash made elsewhere
+  /// (hash_pin off the control thread). Needs Action::create_room. The caller
+  /// makes sure the PIN is no other role's PIN (set_pin checks it; a hash
+  /// cannot be compared). Throws Error(invalid_argument) for a string that is
+  /// not a crypto_pwhash_str hash.
+  Result<void> set_pin_hash(const Actor& actor, const std::string& room, PinKind kind, std::string hash,
+                            std::int64_t now_ms);
   /// Replaces the ACL. Needs Action::create_room. Throws on a bad pattern.
   Result<void> set_acl(const Actor& actor, const std::string& room, Acl acl, std::int64_t now_ms);
 
@@ -296,6 +306,7 @@ class Conference {
 
   // ---- queries ----------------------------------------------------------------
   bool has_tenant(const std::string& tenant) const noexcept { return tenants_.count(tenant) > 0; }
+  const ConferenceOptions& options() const noexcept { return options_; }
   Result<Participant> participant(ParticipantId id) const;
   /// The Actor for a participant acting from its phone.
   Result<Actor> actor_of(ParticipantId id) const;

@@ -24,4 +24,5 @@ inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, Actio
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, ExitReason r) { v = to_string(r); }
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, BillingMode m) { v = to_string(m); }
 inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, AdmitOutcome o) { v = to_string(o); }
+inline void tag_invoke(boost::json::value_from_tag, boost::json::value& v, PinKind k) { v = to_string(k); }
 }  // namespace libconf::room

@@ -83,6 +83,12 @@ struct CallInfo {
 };
 
 struct ServiceConfig {
+  /// Names this host in CDR rows and moderator sessions, so that records from
+  /// several hosts can be merged (printable, 1..256 bytes).
+  std::string host_id = "libconf";
+  /// Wall-clock UTC in ms since 1970 for those records. Null: the system clock.
+  /// (The service's own timing runs on the monotonic now_ms of tick().)
+  std::function<std::int64_t()> utc_now_ms;
   /// The tenant of calls whose DID route names none (and CallInfo none), of
   /// operator phones connected without a tenant, and of the group code. ""
   /// means none: such calls are refused (not_found).
@@ -140,6 +146,11 @@ struct HostInterfaces {
   Dialer* dialer = nullptr;
   store::Store* store = nullptr;
 };
+
+/// Moderators' changes (lock, PINs, maximum size, the names they give callers)
+/// are written to the store, when there is one, through the outbox; a restarted
+/// host loads them with store::load_conference(), and a named caller gets its
+/// name back when it calls again.
 
 /// A caller asked for the operator from inside a room (the call_operator key).
 struct OperatorRequest {
@@ -245,6 +256,14 @@ class ConferenceService {
   Result<void> stop_whisper(CallId from, CallId to);
   Result<void> set_locked(const room::Actor& actor, const std::string& room, bool locked);
   Result<void> set_max_members(const room::Actor& actor, const std::string& room, int max_members);
+  /// Changes a main room's PIN of `kind` ("" clears it). Needs Action::create_room
+  /// over the room (the superuser). The PIN is hashed off the service's thread
+  /// (and compared with the room's other PINs there); the outcome comes as an
+  /// event: pin_changed, or pin_change_failed (already_exists: it is another
+  /// role's PIN; invalid_state: the room's PINs changed meanwhile, try again).
+  /// Errors now: permission_denied, not_found, invalid_argument (not 4..16 digits).
+  Result<void> set_pin(const room::Actor& actor, const std::string& room, room::PinKind kind,
+                       const std::string& pin);
   /// Sets a participant's display name (own: set_own_name; another's:
   /// set_name, e.g. a moderator naming a caller). A text name replaces a
   /// recorded one: from then on joins and leaves are announced by the tone
@@ -353,6 +372,10 @@ class ConferenceService {
   void store_read(std::string what, std::function<Result<void>(store::Store&)> run,
                   std::function<void(const Result<void>&)> done);
   void take_store_reports();
+  void persist_room(const std::string& tenant, const std::string& room);
+  void recall_name(Call& c);
+  void finish_pin_changes();
+  room::CallOrigin origin(const Call& c) const;
   void schedule_pin_check(room::PinCheck check);
   void submit_pin_check(room::PinCheck check);
   void finish_pin_checks();
@@ -423,6 +446,15 @@ class ConferenceService {
   std::vector<ServiceEvent> events_;
   std::vector<room::LegRecord> finished_;
   std::vector<room::ModeratorSession> sessions_;
+  /// A PIN change hashed off the thread.
+  struct PinChange {
+    room::Actor actor;
+    std::string room;
+    room::PinKind kind = room::PinKind::participant;
+    std::vector<std::string> others;  // the room's other PIN hashes when it began
+  };
+  std::map<std::uint64_t, PinChange> pin_changes_;
+  std::uint64_t next_pin_change_ = 1;
   std::map<std::uint64_t, PinWait> pin_waits_;                 // by check id: checks not finished
   std::map<std::uint64_t, room::PinCheck> deferred_checks_;    // waiting for their throttle slot
   std::set<std::pair<std::int64_t, std::uint64_t>> deferred_;  // (not_before, check id)

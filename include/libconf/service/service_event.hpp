@@ -118,6 +118,11 @@ struct DialRejected { DialId dial; std::string room; std::string number; errc er
 struct GroupRoomCreated { std::string room; std::string owner; };
 struct TransferRequested { std::string room; std::string target; };
 struct TransferFailed { std::string room; std::string target; };
+/// A room's PIN of `kind` was changed (set_pin).
+struct PinChanged { std::string room; room::PinKind kind; };
+/// set_pin did not go through: already_exists (another role's PIN), invalid_state
+/// (the room's PINs changed meanwhile), not_found (the room went), capacity_exceeded.
+struct PinChangeFailed { std::string room; room::PinKind kind; errc error; };
 /// A store request failed: `what` names it ("cdr 12", "room 4711", ...).
 /// retry_in_ms > 0: it is tried again after that long (later requests wait
 /// behind it, in order); dropped: given up for good (refused by the backend,
@@ -138,7 +143,8 @@ using EventData = std::variant<
     event::OperatorCalled, event::OperatorAlerted, event::RecordingStarted, event::RecordingFull,
     event::RecordingFinished, event::DialStarted, event::DialRefused, event::DialProgressed,
     event::DialAnswered, event::DialFailed, event::DialRejected, event::GroupRoomCreated,
-    event::TransferRequested, event::TransferFailed, event::StoreFailed, event::StoreRecovered, room::Event>;
+    event::TransferRequested, event::TransferFailed, event::StoreFailed, event::StoreRecovered, event::PinChanged, event::PinChangeFailed,
+    room::Event>;
 
 namespace detail {
 template <class T, class V>

@@ -23,6 +23,15 @@ struct TenantRecord {
 struct RoomRecord {
   std::string tenant;
   room::RoomConfig config;  ///< PINs only as hashes (room::hash_pin)
+  bool locked = false;      ///< a moderator locked it (kept across restarts)
+};
+
+/// The name a moderator gave a caller: the room lists and announces the caller
+/// by it the next time that number calls. Names follow room::validate_text.
+struct CallerNameRecord {
+  std::string tenant;
+  std::string caller_id;
+  std::string name;
 };
 
 struct ModeratorRecord {

@@ -62,6 +62,9 @@ class SqliteStore final : public Store {
   Result<std::vector<ModeratorRecord>> moderators(const std::string& tenant) override;
   Result<void> remove_moderator(const std::string& tenant, const std::string& name) override;
 
+  Result<void> put_caller_name(const CallerNameRecord& record) override;
+  Result<CallerNameRecord> caller_name(const std::string& tenant, const std::string& caller_id) override;
+
   Result<void> put_group(const GroupRecord& group) override;
   Result<GroupRecord> group(const std::string& tenant, const std::string& name) override;
   Result<std::vector<GroupRecord>> groups(const std::string& tenant) override;
