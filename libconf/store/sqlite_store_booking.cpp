@@ -65,7 +65,7 @@ Peak peak_use(detail::Db& db, const std::string& tenant, std::int64_t start, std
 
 Result<BookingConfirmation> SqliteStore::book(const BookingRequest& r) {
   validate_request(r);
-  // Hash before taking the write lock: Argon2id takes ~0.1 s at production cost.
+  // Hash before taking the write lock: Argon2id takes milliseconds (more at interactive cost).
   const std::string participant_pin = room::generate_pin(kParticipantPinDigits);
   const std::string moderator_pin = room::generate_pin(kModeratorPinDigits);
   const std::string participant_hash = room::hash_pin(participant_pin, impl_->options.pin_hash);

@@ -366,3 +366,50 @@ TEST(Stories, VolumeKeysInviteKeyAndOperatorKey) {
 
 }  // namespace
 }  // namespace libconf::test
+
+#include <fstream>
+
+#include <boost/json/parse.hpp>
+
+namespace libconf::test {
+namespace {
+
+// The PIN 1234 typed in pin_entry.json never leaves the library in clear:
+// not in the service's events, not in the story's event log (the engine's
+// DTMF lines carry no digit; the service masks those typed into a PIN).
+TEST(Stories, PinDigitsAreMaskedInEventsAndTheEventLog) {
+  const auto r = run_example_story("pin_entry.json");
+  const service::CallId alice = r.phone("alice")->call;
+  std::string clear;
+  int masked = 0;
+  for (const auto& e : r.events)
+    if (const auto* d = e.get<service::event::DigitReceived>(); d && e.call == alice) {
+      if (d->masked) {
+        ++masked;
+        EXPECT_EQ(d->digit, '\0');
+      } else {
+        clear += d->digit;
+      }
+    }
+  EXPECT_EQ(clear, "4711#");  // the room number is no secret
+  EXPECT_EQ(masked, 5);       // "1234#"
+  std::ifstream log(r.out_dir / "events.jsonl");
+  ASSERT_TRUE(log);
+  int lines = 0, masked_lines = 0;
+  for (std::string line; std::getline(log, line); ++lines) {
+    const auto v = boost::json::parse(line).as_object();
+    if (v.contains("digit") && v.contains("phone") && v.at("phone").as_string() == "alice") {
+      const std::string digit(v.at("digit").as_string());
+      const double t = v.at("t").as_double();
+      EXPECT_FALSE(t >= 2.9 && t < 4.2) << "a PIN digit in clear: " << line;
+    }
+    if (v.contains("masked")) ++masked_lines;
+    if (v.contains("event") && (v.at("event").as_string() == "dtmf_started" || v.at("event").as_string() == "dtmf_ended"))
+      EXPECT_FALSE(v.contains("digit")) << line;
+  }
+  EXPECT_GT(lines, 100);
+  EXPECT_EQ(masked_lines, 10);  // alice's and bob's five each
+}
+
+}  // namespace
+}  // namespace libconf::test

@@ -7,8 +7,10 @@
 /// comes in as now_ms (any monotonic millisecond clock, never decreasing).
 ///
 /// Thread-safety: none. One owner (the engine's control thread) calls it.
-/// Real-time: no. admit() and set_pin() hash with Argon2id (~0.1 s at production
-/// cost); call them off the frame path.
+/// Real-time: no. admit() and set_pin() hash with Argon2id (10-15 ms per hash at
+/// PinHashParams::standard(), three hashes per PIN check); a control thread
+/// that must not wait uses begin_admit / verify_pin_check (any thread) /
+/// finish_admit and set_pin_hash instead.
 ///
 /// Errors: runtime outcomes come back as Result (not_found, permission_denied,
 /// room_full, quota_exceeded, invalid_state, already_exists); configuration values
