@@ -44,7 +44,7 @@ struct DidRoute {
   room::BillingMode billing = room::BillingMode::caller_pays;
   /// The tenant the number belongs to (room::validate_name); empty: the
   /// host's default tenant (ServiceConfig::default_tenant).
-  std::string tenant;
+  std::string tenant = {};
 };
 
 /// The answer for one dialed number. Views the router and the dialed string.

@@ -78,8 +78,8 @@ struct CallInfo {
   std::string did;           ///< the dialled number (or service code "*100", "*100XXX")
   std::string caller_id;     ///< E.164 number or SIP URI
   std::string display_name;  ///< may be empty
-  std::string external_id;   ///< the host's id of the call (the SIP Call-ID), for logs and the CDR
-  std::string tenant;        ///< the caller's tenant when the host knows it (a registered phone); else ""
+  std::string external_id = {};  ///< the host's id of the call (the SIP Call-ID), for logs and the CDR
+  std::string tenant = {};       ///< the caller's tenant when the host knows it (a registered phone); else ""
 };
 
 struct ServiceConfig {
