@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -45,6 +46,10 @@ enum class errc {
 
 /// The category of libconf's error codes; name() is "libconf".
 const std::error_category& error_category() noexcept;
+
+/// The enumerator's name ("room_full", "not_found", ...): stable text for logs
+/// and APIs (message() is for people and may change).
+std::string_view to_string(errc e) noexcept;
 
 inline std::error_code make_error_code(errc e) noexcept {
   return {static_cast<int>(e), error_category()};

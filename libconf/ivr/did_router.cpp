@@ -5,6 +5,7 @@
 
 #include "libconf/ivr/json_config.hpp"
 #include "libconf/ivr/menu.hpp"
+#include "libconf/room/room_config.hpp"
 
 namespace libconf::ivr {
 namespace {
@@ -21,6 +22,9 @@ bool valid_number(std::string_view n) {
 
 void check_route(const DidRoute& r, std::string_view pattern, bool is_prefix) {
   const std::string where = "DID route '" + std::string(pattern) + "'";
+  if (!r.tenant.empty() && !room::is_valid_name(r.tenant)) {
+    throw Error(errc::invalid_argument, where + ": tenant is not a valid name (1-64 of A-Z a-z 0-9 _ . -)");
+  }
   switch (r.target) {
     case DidTarget::menu:
       if (r.menu.empty()) throw Error(errc::invalid_argument, where + ": target menu needs a menu name");
@@ -50,10 +54,6 @@ void check_route(const DidRoute& r, std::string_view pattern, bool is_prefix) {
 
 }  // namespace
 
-std::string_view to_string(BillingMode mode) noexcept {
-  return mode == BillingMode::initiator_pays ? "initiator_pays" : "caller_pays";
-}
-
 std::string_view to_string(DidTarget target) noexcept {
   switch (target) {
     case DidTarget::menu: return "menu";
@@ -61,6 +61,12 @@ std::string_view to_string(DidTarget target) noexcept {
     case DidTarget::operator_queue: return "operator";
   }
   return "unknown";
+}
+
+std::optional<DidTarget> did_target_from_string(std::string_view text) noexcept {
+  for (DidTarget t : {DidTarget::menu, DidTarget::room, DidTarget::operator_queue})
+    if (to_string(t) == text) return t;
+  return std::nullopt;
 }
 
 void DidRouter::add_exact(std::string_view number, DidRoute route) {
@@ -132,7 +138,7 @@ DidRouter DidRouter::parse(std::string_view json_text, std::string_view source_n
     const std::string path = "routes[" + std::to_string(i) + "]";
     const json::object& obj = reader.object(routes[i], path);
     reader.only_fields(obj, path, {"number", "prefix", "menu", "room", "room_from_suffix", "operator", "billing",
-                                   "description"});
+                                   "tenant", "description"});
     auto sub = [&](std::string_view key) { return detail::join_path(path, key); };
     const auto* number = obj.if_contains("number");
     const auto* prefix = obj.if_contains("prefix");
@@ -149,12 +155,16 @@ DidRouter DidRouter::parse(std::string_view json_text, std::string_view source_n
     if (const auto* v = obj.if_contains("menu")) route.menu = reader.string(*v, sub("menu"), kMaxNameLength);
     if (const auto* v = obj.if_contains("room")) route.room = reader.string(*v, sub("room"), kMaxDigits);
     if (const auto* v = obj.if_contains("room_from_suffix")) route.room_from_suffix = reader.boolean(*v, sub("room_from_suffix"));
+    if (const auto* v = obj.if_contains("tenant")) {
+      route.tenant = reader.string(*v, sub("tenant"), room::kMaxNameLength);
+      if (!room::is_valid_name(route.tenant)) {
+        reader.fail(errc::invalid_argument, sub("tenant"), "'" + route.tenant + "' is not a valid tenant name");
+      }
+    }
     if (const auto* v = obj.if_contains("billing")) {
       const std::string billing = reader.string(*v, sub("billing"), kMaxNameLength);
-      if (billing == "caller_pays") {
-        route.billing = BillingMode::caller_pays;
-      } else if (billing == "initiator_pays") {
-        route.billing = BillingMode::initiator_pays;
+      if (auto mode = room::billing_mode_from_string(billing)) {
+        route.billing = *mode;
       } else {
         reader.fail(errc::invalid_argument, sub("billing"), "'" + billing + "' is not caller_pays or initiator_pays");
       }

@@ -22,6 +22,10 @@ std::string_view IvrSession::state_name() const noexcept {
   return state_ == kNoState ? std::string_view{} : std::string_view(current().name);
 }
 
+bool IvrSession::collecting_pin() const noexcept {
+  return state_ != kNoState && phase_ != Phase::finished && current().action == StateAction::check_pin;
+}
+
 std::optional<std::int64_t> IvrSession::next_deadline_ms() const noexcept {
   if (phase_ != Phase::collecting) return std::nullopt;
   if (entry_.empty()) return overall_deadline_ms_;

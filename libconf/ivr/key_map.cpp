@@ -14,8 +14,6 @@ constexpr std::array<std::string_view, 14> kKeyActionNames{
     "participant_count", "call_operator",     "invite",           "lock",             "unlock",
     "mute_all",          "kick_last",         "move_to_side_room", "bring_back"};
 
-constexpr std::array kRoles{CallerRole::superuser, CallerRole::moderator, CallerRole::participant,
-                            CallerRole::listener};
 
 }  // namespace
 
@@ -31,7 +29,7 @@ std::optional<KeyAction> key_action_from_string(std::string_view text) noexcept 
   return std::nullopt;
 }
 
-std::span<const KeyBinding> KeyMap::bindings(CallerRole role) const noexcept {
+std::span<const KeyBinding> KeyMap::bindings(room::Role role) const noexcept {
   auto i = static_cast<std::size_t>(role);
   return i < 4 ? std::span<const KeyBinding>(roles_[i]) : std::span<const KeyBinding>{};
 }
@@ -57,7 +55,7 @@ KeyMap KeyMap::parse(std::string_view json_text, std::string_view source_name) {
   }
   const json::object& roles = reader.object(reader.required(root, "", "roles"), "roles");
   reader.only_fields(roles, "roles", {"superuser", "moderator", "participant", "listener"});
-  for (CallerRole role : kRoles) {
+  for (room::Role role : room::kAllRoles) {
     const std::string role_name(to_string(role));
     const auto* v = roles.if_contains(role_name);
     if (!v) continue;
@@ -80,7 +78,7 @@ KeyMap KeyMap::parse(std::string_view json_text, std::string_view source_name) {
       const std::string name = reader.string(member.value(), path, kMaxNameLength);
       auto action = key_action_from_string(name);
       if (!action) reader.fail(errc::invalid_argument, path, "'" + name + "' is not an in-room action");
-      if (is_moderator_action(*action) && role != CallerRole::moderator && role != CallerRole::superuser) {
+      if (is_moderator_action(*action) && !room::is_moderating(role)) {
         reader.fail(errc::invalid_argument, path, "'" + name + "' is a moderator action");
       }
       KeyBinding binding;

@@ -6,12 +6,12 @@
 
 namespace libconf::ivr {
 
-KeyMapMatcher::KeyMapMatcher(std::shared_ptr<const KeyMap> map, CallerRole role)
+KeyMapMatcher::KeyMapMatcher(std::shared_ptr<const KeyMap> map, room::Role role)
     : map_(std::move(map)), role_(role) {
   if (!map_) throw Error(errc::invalid_argument, "KeyMapMatcher: key map is null");
 }
 
-void KeyMapMatcher::set_role(CallerRole role) noexcept {
+void KeyMapMatcher::set_role(room::Role role) noexcept {
   role_ = role;
   reset();
 }

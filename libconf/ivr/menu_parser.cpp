@@ -225,7 +225,7 @@ class MenuParser {
     if (const auto* v = field("wrong_prompt")) s.wrong_prompt = prompt(*v, sub("wrong_prompt"));
     if (const auto* v = field("role")) {
       std::string role = reader_.string(*v, sub("role"), kMaxNameLength);
-      auto r = caller_role_from_string(role);
+      auto r = room::role_from_string(role);
       if (!r) reader_.fail(errc::invalid_argument, sub("role"), "'" + role + "' is not a role (superuser, moderator, participant, listener)");
       s.role = *r;
     }

@@ -29,9 +29,12 @@ std::int64_t LegRecord::side_room_ms() const noexcept {
 }
 
 Result<void> CdrRecorder::arrive(LegId leg, const std::string& tenant, const std::string& caller_id,
-                                 const std::string& did, BillingMode billing, std::int64_t now_ms) {
+                                 const std::string& did, BillingMode billing, std::int64_t now_ms,
+                                 const CallOrigin& origin) {
   validate_text("CDR caller ID", caller_id);
   validate_text("CDR DID", did);
+  validate_text("CDR host id", origin.host_id);
+  validate_text("CDR call id", origin.call_id);
   if (open_.count(leg)) return errc::already_exists;
   Open o;
   o.record.leg = leg;
@@ -41,6 +44,9 @@ Result<void> CdrRecorder::arrive(LegId leg, const std::string& tenant, const std
   o.record.billing = billing;
   o.record.role = Role::listener;
   o.record.arrived_ms = now_ms;
+  o.record.host_id = origin.host_id;
+  o.record.call_id = origin.call_id;
+  o.record.arrived_utc_ms = origin.utc_ms;
   open_.emplace(leg, std::move(o));
   return {};
 }
@@ -100,6 +106,7 @@ Result<LegRecord> CdrRecorder::depart(LegId leg, ExitReason reason, const std::s
   close_queue(o, now_ms);
   close_segment(o, now_ms);
   o.record.left_ms = now_ms;
+  if (o.record.arrived_utc_ms) o.record.left_utc_ms = o.record.arrived_utc_ms + (now_ms - o.record.arrived_ms);
   o.record.exit = reason;
   o.record.exit_detail = detail;
   finished_.push_back(o.record);
@@ -107,8 +114,9 @@ Result<LegRecord> CdrRecorder::depart(LegId leg, ExitReason reason, const std::s
 }
 
 Result<void> CdrRecorder::moderator_login(const std::string& tenant, const std::string& moderator,
-                                          std::int64_t now_ms) {
-  if (!logged_in_.emplace(std::make_pair(tenant, moderator), now_ms).second) return errc::already_exists;
+                                          std::int64_t now_ms, const CallOrigin& origin) {
+  ModeratorSession s{tenant, moderator, now_ms, 0, origin.host_id, origin.call_id, origin.utc_ms, 0};
+  if (!logged_in_.emplace(std::make_pair(tenant, moderator), std::move(s)).second) return errc::already_exists;
   return {};
 }
 
@@ -116,7 +124,9 @@ Result<ModeratorSession> CdrRecorder::moderator_logout(const std::string& tenant
                                                        std::int64_t now_ms) {
   auto it = logged_in_.find({tenant, moderator});
   if (it == logged_in_.end()) return errc::not_found;
-  ModeratorSession s{tenant, moderator, it->second, now_ms};
+  ModeratorSession s = std::move(it->second);
+  s.logout_ms = now_ms;
+  if (s.login_utc_ms) s.logout_utc_ms = s.login_utc_ms + (now_ms - s.login_ms);
   logged_in_.erase(it);
   sessions_.push_back(s);
   return s;

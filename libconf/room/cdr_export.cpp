@@ -39,7 +39,7 @@ void csv_line(std::string& out, const Fields&... fields) {
 std::string to_csv(const std::vector<LegRecord>& legs) {
   std::string out =
       "leg,tenant,caller_id,did,billing_mode,role,arrived_ms,ivr_ms,queue_ms,conference_ms,"
-      "side_room_ms,left_ms,exit_reason,exit_detail,segments\r\n";
+      "side_room_ms,left_ms,exit_reason,exit_detail,segments,host_id,call_id,arrived_utc_ms,left_utc_ms\r\n";
   for (const auto& l : legs) {
     std::string segs;
     for (const auto& s : l.segments) {
@@ -49,7 +49,7 @@ std::string to_csv(const std::vector<LegRecord>& legs) {
     }
     csv_line(out, l.leg, l.tenant, l.caller_id, l.did, to_string(l.billing), to_string(l.role), l.arrived_ms,
              l.ivr_ms, l.queue_ms, l.conference_ms(), l.side_room_ms(), l.left_ms, to_string(l.exit),
-             l.exit_detail, segs);
+             l.exit_detail, segs, l.host_id, l.call_id, l.arrived_utc_ms, l.left_utc_ms);
   }
   return out;
 }
@@ -79,7 +79,11 @@ std::string to_json_lines(const std::vector<LegRecord>& legs) {
                           {"left_ms", l.left_ms},
                           {"exit_reason", to_string(l.exit)},
                           {"exit_detail", l.exit_detail},
-                          {"segments", std::move(segs)}};
+                          {"segments", std::move(segs)},
+                          {"host_id", l.host_id},
+                          {"call_id", l.call_id},
+                          {"arrived_utc_ms", l.arrived_utc_ms},
+                          {"left_utc_ms", l.left_utc_ms}};
     out += boost::json::serialize(o);
     out += '\n';
   }
@@ -87,8 +91,10 @@ std::string to_json_lines(const std::vector<LegRecord>& legs) {
 }
 
 std::string to_csv(const std::vector<ModeratorSession>& sessions) {
-  std::string out = "tenant,moderator,login_ms,logout_ms,duration_ms\r\n";
-  for (const auto& s : sessions) csv_line(out, s.tenant, s.moderator, s.login_ms, s.logout_ms, s.duration_ms());
+  std::string out = "tenant,moderator,login_ms,logout_ms,duration_ms,host_id,call_id,login_utc_ms,logout_utc_ms\r\n";
+  for (const auto& s : sessions)
+    csv_line(out, s.tenant, s.moderator, s.login_ms, s.logout_ms, s.duration_ms(), s.host_id, s.call_id,
+             s.login_utc_ms, s.logout_utc_ms);
   return out;
 }
 
@@ -99,7 +105,11 @@ std::string to_json_lines(const std::vector<ModeratorSession>& sessions) {
                                                       {"moderator", s.moderator},
                                                       {"login_ms", s.login_ms},
                                                       {"logout_ms", s.logout_ms},
-                                                      {"duration_ms", s.duration_ms()}});
+                                                      {"duration_ms", s.duration_ms()},
+                                                      {"host_id", s.host_id},
+                                                      {"call_id", s.call_id},
+                                                      {"login_utc_ms", s.login_utc_ms},
+                                                      {"logout_utc_ms", s.logout_utc_ms}});
     out += '\n';
   }
   return out;

@@ -13,6 +13,15 @@ std::string lockout_key(const std::string& tenant, const std::string& what) {
 
 }  // namespace
 
+std::string_view to_string(PinKind kind) noexcept {
+  switch (kind) {
+    case PinKind::participant: return "participant";
+    case PinKind::moderator: return "moderator";
+    case PinKind::listener: return "listener";
+  }
+  return "unknown";
+}
+
 std::string_view to_string(AdmitOutcome outcome) noexcept {
   switch (outcome) {
     case AdmitOutcome::joined: return "joined";
@@ -27,7 +36,7 @@ std::string_view to_string(AdmitOutcome outcome) noexcept {
 }
 
 Conference::Conference(ConferenceOptions options)
-    : options_(options), caller_lockout_(options.caller_lockout), room_lockout_(options.room_lockout) {
+    : options_(options), caller_lockout_(options.caller_lockout), room_throttle_(options.room_throttle) {
   if (options_.max_overflow_rooms < 0 || options_.max_overflow_rooms > 99)
     throw Error(errc::invalid_argument, "ConferenceOptions.max_overflow_rooms = " +
                                             std::to_string(options_.max_overflow_rooms) +
@@ -61,11 +70,64 @@ Result<void> Conference::authorize(const Actor& actor, Action action, std::int64
     if (it == participants_.end() || it->second.tenant != actor.tenant || it->second.role != actor.role)
       return errc::permission_denied;
   }
-  if (!allowed(actor.role, action)) {
-    events_.push_back(event::ActionDenied{now_ms, actor.tenant, action, actor.role, actor.id});
-    return errc::permission_denied;
-  }
+  if (!allowed(actor.role, action)) return deny(actor, action, "", now_ms);
   return {};
+}
+
+Result<void> Conference::authorize(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms) {
+  if (room.empty()) {
+    if (auto ok = authorize(actor, action, now_ms); !ok) return ok;
+    // An action on no particular room reaches the whole tenant: the superuser's alone.
+    if (actor.role != Role::superuser) return deny(actor, action, "", now_ms);
+    return {};
+  }
+  return authorize_room(actor, action, room, now_ms);
+}
+
+Result<void> Conference::deny(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms) {
+  events_.push_back(event::ActionDenied{now_ms, actor.tenant, action, actor.role, actor.id, room});
+  return errc::permission_denied;
+}
+
+bool Conference::within_authority(const Actor& actor, const std::string& room) const {
+  if (actor.role == Role::superuser) return true;
+  std::string own;
+  if (actor.id != kConsole) {
+    auto it = participants_.find(actor.id);
+    if (it == participants_.end()) return false;
+    own = it->second.home_room;
+  } else {
+    own = actor.room;
+  }
+  if (own.empty()) return false;
+  const Tenant* t = tenant_of(actor.tenant);
+  if (!t) return false;
+  // Walk up: a side room to its main room, an overflow room to the room it relieves.
+  std::string r = room;
+  for (int hops = 0; hops < 3 && !r.empty(); ++hops) {
+    if (r == own) return true;
+    auto it = t->rooms.find(r);
+    if (it == t->rooms.end()) return false;
+    r = !it->second.parent.empty() ? it->second.parent : it->second.overflow_of;
+  }
+  return false;
+}
+
+Result<void> Conference::authorize_room(const Actor& actor, Action action, const std::string& room,
+                                        std::int64_t now_ms) {
+  if (auto ok = authorize(actor, action, now_ms); !ok) return ok;
+  if (!room_of(actor.tenant, room)) return errc::not_found;
+  if (!within_authority(actor, room)) return deny(actor, action, room, now_ms);
+  return {};
+}
+
+Result<Participant*> Conference::authorize_target(const Actor& actor, Action action, ParticipantId target,
+                                                  std::int64_t now_ms) {
+  if (auto ok = authorize(actor, action, now_ms); !ok) return ok.error();
+  Participant* p = target_in(actor, target);
+  if (!p) return errc::not_found;
+  if (!within_authority(actor, p->room)) return deny(actor, action, p->room, now_ms).error();
+  return p;
 }
 
 Participant* Conference::target_in(const Actor& actor, ParticipantId id) {
@@ -140,6 +202,7 @@ void Conference::check_ending(const std::string& tenant, const std::string& main
   if (!r || !r->parent.empty() || !r->config.end_with_last_moderator || r->ends_at_ms) return;
   if (seats_taken(*r) == 0 || moderator_in(tenant, *r)) return;
   r->ends_at_ms = now_ms + r->config.end_grace_ms;
+  endings_.insert({*r->ends_at_ms, tenant, main_room});
   events_.push_back(event::RoomEnding{now_ms, tenant, main_room, *r->ends_at_ms});
 }
 
@@ -305,7 +368,32 @@ Result<void> Conference::set_pin(const Actor& actor, const std::string& room, Pi
   if (auto ok = authorize(actor, Action::create_room, now_ms); !ok) return ok;
   RoomState* r = room_of(actor.tenant, room);
   if (!r || !r->parent.empty()) return errc::not_found;
+  // One PIN, one role: a moderator PIN equal to the participant PIN would make
+  // every participant a moderator (and the listener PIN likewise).
+  if (!pin.empty()) {
+    const std::pair<PinKind, const std::string*> others[] = {{PinKind::participant, &r->config.participant_pin_hash},
+                                                             {PinKind::moderator, &r->config.moderator_pin_hash},
+                                                             {PinKind::listener, &r->config.listener_pin_hash}};
+    for (const auto& [other, hash] : others)
+      if (other != kind && !hash->empty() && verify_pin(*hash, pin)) return errc::already_exists;
+  }
   std::string hash = pin.empty() ? std::string{} : hash_pin(pin, options_.pin_hash);
+  switch (kind) {
+    case PinKind::participant: r->config.participant_pin_hash = std::move(hash); break;
+    case PinKind::moderator: r->config.moderator_pin_hash = std::move(hash); break;
+    case PinKind::listener: r->config.listener_pin_hash = std::move(hash); break;
+  }
+  events_.push_back(event::RoomConfigured{now_ms, actor.tenant, room, actor.id});
+  return {};
+}
+
+Result<void> Conference::set_pin_hash(const Actor& actor, const std::string& room, PinKind kind, std::string hash,
+                                      std::int64_t now_ms) {
+  if (!hash.empty() && hash.rfind("$argon2", 0) != 0)
+    throw Error(errc::invalid_argument, "room '" + room + "': a PIN hash is not a crypto_pwhash_str string");
+  if (auto ok = authorize_room(actor, Action::create_room, room, now_ms); !ok) return ok;
+  RoomState* r = room_of(actor.tenant, room);
+  if (!r->parent.empty()) return errc::not_found;
   switch (kind) {
     case PinKind::participant: r->config.participant_pin_hash = std::move(hash); break;
     case PinKind::moderator: r->config.moderator_pin_hash = std::move(hash); break;
@@ -327,81 +415,230 @@ Result<void> Conference::set_acl(const Actor& actor, const std::string& room, Ac
 
 // ---- admission -------------------------------------------------------------------
 
+PinMatch verify_pin_check(const PinCheck& check) noexcept {
+  // Every present hash is verified, whatever matched: flat timing.
+  const bool moderator = !check.moderator_hash.empty() && verify_pin(check.moderator_hash, check.pin);
+  const bool participant = !check.participant_hash.empty() && verify_pin(check.participant_hash, check.pin);
+  const bool listener = !check.listener_hash.empty() && verify_pin(check.listener_hash, check.pin);
+  if (moderator) return PinMatch::moderator;
+  if (participant) return PinMatch::participant;
+  if (listener) return PinMatch::listener;
+  return PinMatch::none;
+}
+
 Result<AdmitDecision> Conference::admit(const AdmitRequest& req, std::int64_t now_ms) {
+  auto start = begin_admit(req, now_ms);
+  if (!start) return start.error();
+  if (start->decision) return *start->decision;
+  if (!start->check || start->check->not_before_ms > now_ms) {
+    // A synchronous caller cannot wait for its turn or slot: it is told when to retry.
+    const std::int64_t retry = start->check ? start->check->not_before_ms : now_ms;
+    abandon_admit(start->check ? start->check->id : start->waiting_check, std::nullopt, now_ms);
+    AdmitDecision d;
+    d.outcome = AdmitOutcome::locked_out;
+    d.retry_at_ms = retry;
+    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, true, retry});
+    return d;
+  }
+  PinCheck& check = *start->check;
+  const PinMatch match = verify_pin_check(check);
+  wipe_secret(check.pin);
+  return finish_admit(check.id, match, now_ms);
+}
+
+Result<AdmitStart> Conference::begin_admit(const AdmitRequest& req, std::int64_t now_ms) {
   Tenant* t = tenant_of(req.tenant);
   if (!t) return errc::not_found;
   auto rit = t->rooms.find(req.room);
   if (rit == t->rooms.end() || !rit->second.parent.empty()) return errc::not_found;  // no dialling into a séparée
   RoomState& r = rit->second;
+  AdmitStart start;
   AdmitDecision d;
 
   if (!r.config.acl.permits(req.caller_id)) {
     events_.push_back(event::AccessDenied{now_ms, req.tenant, req.room, req.caller_id});
     d.outcome = AdmitOutcome::denied;
-    return d;
+    start.decision = d;
+    return start;
   }
   const std::string caller_key = lockout_key(req.tenant, req.caller_id);
   const std::string room_key = lockout_key(req.tenant, req.room);
-  auto caller_lock = caller_lockout_.locked_until(caller_key, now_ms);
-  auto room_lock = room_lockout_.locked_until(room_key, now_ms);
-  if (caller_lock || room_lock) {
+  if (auto caller_lock = caller_lockout_.locked_until(caller_key, now_ms)) {
     d.outcome = AdmitOutcome::locked_out;
-    d.retry_at_ms = std::max(caller_lock.value_or(0), room_lock.value_or(0));
-    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, !caller_lock, d.retry_at_ms});
-    return d;
+    d.retry_at_ms = *caller_lock;
+    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, false, d.retry_at_ms});
+    start.decision = d;
+    return start;
   }
 
   // The PIN decides the role. No PIN admits a participant only where the room has
-  // no participant PIN; digits that match no PIN are always a failure.
-  std::optional<Role> role;
-  if (req.pin.empty()) {
-    if (r.config.participant_pin_hash.empty()) role = Role::participant;
-  } else if (!r.config.moderator_pin_hash.empty() && verify_pin(r.config.moderator_pin_hash, req.pin)) {
-    role = Role::moderator;
-  } else if (!r.config.participant_pin_hash.empty() && verify_pin(r.config.participant_pin_hash, req.pin)) {
-    role = Role::participant;
-  } else if (!r.config.listener_pin_hash.empty() && verify_pin(r.config.listener_pin_hash, req.pin)) {
-    role = Role::listener;
-  }
-  if (!role) {
-    auto cf = caller_lockout_.record_failure(caller_key, now_ms);
-    auto rf = room_lockout_.record_failure(room_key, now_ms);
-    const int failures = cf.locked_until_ms ? caller_lockout_.policy().max_failures : cf.failures;
-    events_.push_back(event::PinRejected{now_ms, req.tenant, req.room, req.caller_id, failures});
-    if (cf.locked_until_ms)
-      events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, false, *cf.locked_until_ms});
-    if (rf.locked_until_ms)
-      events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, true, *rf.locked_until_ms});
-    if (cf.locked_until_ms || rf.locked_until_ms) {
-      d.outcome = AdmitOutcome::locked_out;
-      d.retry_at_ms = std::max(cf.locked_until_ms.value_or(0), rf.locked_until_ms.value_or(0));
+  // no participant PIN; digits that match no PIN are always a failure, and a
+  // malformed PIN (not 4..16 digits) is one without hashing anything.
+  if (req.pin.empty() || !is_well_formed_pin(req.pin)) {
+    if (req.pin.empty() && r.config.participant_pin_hash.empty()) {
+      auto decided = decide(req, Role::participant, now_ms);
+      if (!decided) return decided.error();
+      start.decision = *decided;
     } else {
-      d.outcome = AdmitOutcome::wrong_pin;
+      // No guess at the room's PINs (nothing to verify): the caller's count only.
+      start.decision = record_wrong_pin(req, now_ms);
     }
-    return d;
+    return start;
   }
-  caller_lockout_.record_success(caller_key);
-  d.role = *role;
+  // A PIN to verify. The room's throttle says when: guessing is slowed, never
+  // refused to those who wait their turn.
+  auto& line = waiting_checks_[room_key];
+  const auto reservation = line.empty() ? room_throttle_.reserve(room_key, now_ms)
+                                        : PinThrottle::Reservation{PinThrottle::Reservation::Kind::busy, {}, 0};
+  if (reservation.kind == PinThrottle::Reservation::Kind::too_far ||
+      (reservation.kind == PinThrottle::Reservation::Kind::busy && line.size() >= kMaxWaitingChecksPerRoom)) {
+    d.outcome = AdmitOutcome::locked_out;
+    d.retry_at_ms = reservation.kind == PinThrottle::Reservation::Kind::too_far ? reservation.retry_at_ms : now_ms;
+    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, true, d.retry_at_ms});
+    start.decision = d;
+    if (line.empty()) waiting_checks_.erase(room_key);
+    return start;
+  }
+  const std::uint64_t id = next_check_++;
+  PendingCheck& p = pending_checks_.emplace(id, PendingCheck{req, room_key, {}, false}).first->second;
+  if (reservation.kind == PinThrottle::Reservation::Kind::busy) {
+    p.waiting = true;  // keeps the PIN until its turn (promote)
+    line.push_back(id);
+    start.waiting_check = id;
+    return start;
+  }
+  waiting_checks_.erase(room_key);
+  start.check = make_check(id, p, reservation.slot);
+  if (start.check->not_before_ms > now_ms)
+    events_.push_back(event::PinThrottled{now_ms, req.tenant, req.room, req.caller_id, start.check->not_before_ms});
+  return start;
+}
 
+std::optional<PinCheck> Conference::make_check(std::uint64_t id, PendingCheck& p, const PinThrottle::Slot& slot) {
+  PinCheck check;
+  check.id = id;
+  check.pin = p.request.pin;
+  wipe_secret(p.request.pin);
+  p.slot = slot;
+  p.waiting = false;
+  check.not_before_ms = slot.at_ms;
+  // The hashes as the room has them now ("" for a room removed meanwhile: finish_admit says not_found).
+  if (const RoomState* r = room_of(p.request.tenant, p.request.room)) {
+    check.moderator_hash = r->config.moderator_pin_hash;
+    check.participant_hash = r->config.participant_pin_hash;
+    check.listener_hash = r->config.listener_pin_hash;
+  }
+  return check;
+}
+
+void Conference::promote(const std::string& room_key, std::int64_t now_ms) {
+  auto line = waiting_checks_.find(room_key);
+  while (line != waiting_checks_.end() && !line->second.empty()) {
+    const auto r = room_throttle_.reserve(room_key, now_ms, true);
+    if (r.kind != PinThrottle::Reservation::Kind::granted) break;
+    const std::uint64_t id = line->second.front();
+    line->second.pop_front();
+    PendingCheck& p = pending_checks_.at(id);
+    ready_checks_.push_back(*make_check(id, p, r.slot));
+    if (r.slot.at_ms > now_ms)
+      events_.push_back(event::PinThrottled{now_ms, p.request.tenant, p.request.room, p.request.caller_id, r.slot.at_ms});
+  }
+  if (line != waiting_checks_.end() && line->second.empty()) waiting_checks_.erase(line);
+}
+
+std::vector<PinCheck> Conference::take_ready_checks() { return std::exchange(ready_checks_, {}); }
+
+AdmitDecision Conference::record_wrong_pin(const AdmitRequest& req, std::int64_t now_ms) {
+  const std::string caller_key = lockout_key(req.tenant, req.caller_id);
+  auto cf = caller_lockout_.record_failure(caller_key, now_ms);
+  const int failures = cf.locked_until_ms ? caller_lockout_.policy().max_failures : cf.failures;
+  events_.push_back(event::PinRejected{now_ms, req.tenant, req.room, req.caller_id, failures});
+  AdmitDecision d;
+  if (cf.locked_until_ms) {
+    events_.push_back(event::LockedOut{now_ms, req.tenant, req.room, req.caller_id, false, *cf.locked_until_ms});
+    d.outcome = AdmitOutcome::locked_out;
+    d.retry_at_ms = *cf.locked_until_ms;
+  } else {
+    d.outcome = AdmitOutcome::wrong_pin;
+  }
+  return d;
+}
+
+Result<AdmitDecision> Conference::finish_admit(std::uint64_t check_id, PinMatch match, std::int64_t now_ms) {
+  auto it = pending_checks_.find(check_id);
+  if (it == pending_checks_.end() || it->second.waiting) return errc::not_found;
+  const PendingCheck p = std::move(it->second);
+  pending_checks_.erase(it);
+  if (!room_of(p.request.tenant, p.request.room)) {
+    room_throttle_.release(p.room_key, p.slot);  // nothing was guessed at: the room is gone
+    promote(p.room_key, now_ms);
+    return errc::not_found;
+  }
+  room_throttle_.record_result(p.room_key, match == PinMatch::none, now_ms);
+  promote(p.room_key, now_ms);
+  if (match == PinMatch::none) return record_wrong_pin(p.request, now_ms);
+  caller_lockout_.record_success(lockout_key(p.request.tenant, p.request.caller_id));
+  const Role role = match == PinMatch::moderator     ? Role::moderator
+                    : match == PinMatch::participant ? Role::participant
+                                                     : Role::listener;
+  return decide(p.request, role, now_ms);
+}
+
+void Conference::abandon_admit(std::uint64_t check_id, std::optional<PinMatch> verified, std::int64_t now_ms) {
+  auto it = pending_checks_.find(check_id);
+  if (it == pending_checks_.end()) return;
+  PendingCheck p = std::move(it->second);
+  pending_checks_.erase(it);
+  if (p.waiting) {
+    // Gave up while waiting its turn: it held no slot.
+    wipe_secret(p.request.pin);
+    if (auto line = waiting_checks_.find(p.room_key); line != waiting_checks_.end()) {
+      std::erase(line->second, check_id);
+      if (line->second.empty()) waiting_checks_.erase(line);
+    }
+    return;
+  }
+  if (!verified) {
+    room_throttle_.release(p.room_key, p.slot);  // never verified: the slot is handed back
+  } else {
+    // A guess that was verified counts, whether or not anybody waits for it.
+    room_throttle_.record_result(p.room_key, *verified == PinMatch::none, now_ms);
+    if (*verified == PinMatch::none) {
+      (void)record_wrong_pin(p.request, now_ms);
+    } else {
+      caller_lockout_.record_success(lockout_key(p.request.tenant, p.request.caller_id));
+    }
+  }
+  promote(p.room_key, now_ms);
+}
+
+Result<AdmitDecision> Conference::decide(const AdmitRequest& req, Role role, std::int64_t now_ms) {
+  Tenant* t = tenant_of(req.tenant);
+  if (!t) return errc::not_found;
+  auto rit = t->rooms.find(req.room);
+  if (rit == t->rooms.end() || !rit->second.parent.empty()) return errc::not_found;
+  RoomState& r = rit->second;
+  AdmitDecision d;
+  d.role = role;
   auto to_operator = [&](errc reason) {
     d.outcome = AdmitOutcome::route_to_operator;
     d.reason = reason;
     d.queue_ticket = enqueue(req.tenant, req.room, req.caller_id, reason, now_ms);
     return d;
   };
-  if (r.locked && !is_moderating(*role)) return to_operator(errc::room_locked);
+  if (r.locked && !is_moderating(role)) return to_operator(errc::room_locked);
   if (t->participants >= t->quota.max_participants) return to_operator(errc::quota_exceeded);
 
   RoomState* target = &r;
   d.outcome = AdmitOutcome::joined;
   // Moderators always get in: a room without its moderator is of no use.
-  if (!is_moderating(*role) && seats_taken(r) >= r.config.max_members) {
+  if (!is_moderating(role) && seats_taken(r) >= r.config.max_members) {
     if (r.config.when_full != FullPolicy::overflow) return to_operator(errc::room_full);
     target = overflow_target(req.tenant, r, now_ms);
     if (!target) return to_operator(errc::room_full);
     d.outcome = AdmitOutcome::overflow;
   }
-  d.participant = place(req.tenant, *target, req.caller_id, req.name, *role, now_ms);
+  d.participant = place(req.tenant, *target, req.caller_id, req.name, role, now_ms);
   d.room = target->config.name;
   if (participants_.at(d.participant).waiting) d.outcome = AdmitOutcome::wait_for_moderator;
   return d;
@@ -410,14 +647,11 @@ Result<AdmitDecision> Conference::admit(const AdmitRequest& req, std::int64_t no
 Result<ParticipantId> Conference::admit_direct(const Actor& actor, const std::string& room,
                                                const std::string& caller_id, Role role,
                                                std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::invite, now_ms); !ok) return ok.error();
-  if (rank(role) > rank(actor.role)) {
-    events_.push_back(event::ActionDenied{now_ms, actor.tenant, Action::invite, actor.role, actor.id});
-    return errc::permission_denied;
-  }
+  if (auto ok = authorize_room(actor, Action::invite, room, now_ms); !ok) return ok.error();
+  if (rank(role) > rank(actor.role)) return deny(actor, Action::invite, room, now_ms).error();
   Tenant* t = tenant_of(actor.tenant);
   RoomState* r = room_of(actor.tenant, room);
-  if (!r || !r->parent.empty()) return errc::not_found;
+  if (!r->parent.empty()) return errc::not_found;
   if (t->participants >= t->quota.max_participants) return errc::quota_exceeded;
   if (actor.role != Role::superuser) {
     if (r->locked) return errc::room_locked;
@@ -438,9 +672,9 @@ Result<void> Conference::leave(ParticipantId id, ExitReason reason, std::int64_t
 Result<void> Conference::set_muted(const Actor& actor, ParticipantId target, bool muted, std::int64_t now_ms) {
   const bool self = actor.id != kConsole && actor.id == target;
   const Action action = self ? Action::mute_self : (muted ? Action::mute_other : Action::unmute_other);
-  if (auto ok = authorize(actor, action, now_ms); !ok) return ok;
-  Participant* p = target_in(actor, target);
-  if (!p) return errc::not_found;
+  auto found = authorize_target(actor, action, target, now_ms);
+  if (!found) return found.error();
+  Participant* p = *found;
   if (!self && rank(p->role) > rank(actor.role)) return errc::permission_denied;
   if (!muted && !allowed(p->role, Action::speak)) return errc::invalid_state;
   p->muted = muted;
@@ -449,9 +683,8 @@ Result<void> Conference::set_muted(const Actor& actor, ParticipantId target, boo
 }
 
 Result<void> Conference::mute_all(const Actor& actor, const std::string& room, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::mute_all, now_ms); !ok) return ok;
+  if (auto ok = authorize_room(actor, Action::mute_all, room, now_ms); !ok) return ok;
   RoomState* r = room_of(actor.tenant, room);
-  if (!r) return errc::not_found;
   int count = 0;
   for (ParticipantId id : r->members) {
     Participant& p = participants_.at(id);
@@ -466,9 +699,9 @@ Result<void> Conference::mute_all(const Actor& actor, const std::string& room, s
 }
 
 Result<void> Conference::set_deaf(const Actor& actor, ParticipantId target, bool deaf, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::deafen_other, now_ms); !ok) return ok;
-  Participant* p = target_in(actor, target);
-  if (!p) return errc::not_found;
+  auto found = authorize_target(actor, Action::deafen_other, target, now_ms);
+  if (!found) return found.error();
+  Participant* p = *found;
   if (rank(p->role) > rank(actor.role)) return errc::permission_denied;
   p->deaf = deaf;
   events_.push_back(event::DeafChanged{now_ms, target, deaf, actor.id});
@@ -478,9 +711,9 @@ Result<void> Conference::set_deaf(const Actor& actor, ParticipantId target, bool
 Result<void> Conference::kick(const Actor& actor, ParticipantId target, const std::string& reason,
                               std::int64_t now_ms) {
   validate_text("kick reason", reason);
-  if (auto ok = authorize(actor, Action::kick, now_ms); !ok) return ok;
-  Participant* p = target_in(actor, target);
-  if (!p) return errc::not_found;
+  auto found = authorize_target(actor, Action::kick, target, now_ms);
+  if (!found) return found.error();
+  Participant* p = *found;
   if (rank(p->role) > rank(actor.role)) return errc::permission_denied;
   remove(target, ExitReason::kicked, reason, now_ms);
   tick(now_ms);
@@ -489,10 +722,14 @@ Result<void> Conference::kick(const Actor& actor, ParticipantId target, const st
 
 Result<void> Conference::move(const Actor& actor, ParticipantId target, const std::string& room,
                               std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::move, now_ms); !ok) return ok;
-  Participant* p = target_in(actor, target);
+  // The target and the destination must both lie within the actor's authority:
+  // nobody moves a caller into a room it does not moderate (its PIN is skipped).
+  auto found = authorize_target(actor, Action::move, target, now_ms);
+  if (!found) return found.error();
+  Participant* p = *found;
+  if (auto ok = authorize_room(actor, Action::move, room, now_ms); !ok) return ok;
   RoomState* to = room_of(actor.tenant, room);
-  if (!p || !to || !to->parent.empty()) return errc::not_found;
+  if (!to->parent.empty()) return errc::not_found;
   if (rank(p->role) > rank(actor.role)) return errc::permission_denied;
   if (p->room == room) return errc::invalid_state;
   const bool frees_own_seat = p->home_room == room;  // back from a side room of `room`
@@ -513,9 +750,9 @@ Result<void> Conference::move(const Actor& actor, ParticipantId target, const st
 Result<std::string> Conference::create_side_room(const Actor& actor, const std::string& main_room,
                                                  const std::vector<ParticipantId>& members,
                                                  std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::create_side_room, now_ms); !ok) return ok.error();
+  if (auto ok = authorize_room(actor, Action::create_side_room, main_room, now_ms); !ok) return ok.error();
   RoomState* main = room_of(actor.tenant, main_room);
-  if (!main || !main->parent.empty()) return errc::not_found;
+  if (!main->parent.empty()) return errc::not_found;
   const std::set<ParticipantId> unique(members.begin(), members.end());
   if (unique.size() < 2 || unique.size() != members.size()) return errc::invalid_argument;
   for (ParticipantId id : members)
@@ -539,9 +776,9 @@ Result<std::string> Conference::create_side_room(const Actor& actor, const std::
 }
 
 Result<void> Conference::bring_back(const Actor& actor, const std::string& side_room, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::bring_back, now_ms); !ok) return ok;
+  if (auto ok = authorize_room(actor, Action::bring_back, side_room, now_ms); !ok) return ok;
   RoomState* side = room_of(actor.tenant, side_room);
-  if (!side || side->parent.empty()) return errc::not_found;
+  if (side->parent.empty()) return errc::not_found;
   RoomState* main = room_of(actor.tenant, side->parent);
   const std::vector<ParticipantId> ids = side->members;
   const std::string main_name = side->parent;
@@ -556,23 +793,22 @@ Result<void> Conference::bring_back(const Actor& actor, const std::string& side_
 }
 
 Result<void> Conference::check_listen_in(const Actor& actor, const std::string& room, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::listen_in, now_ms); !ok) return ok;
-  if (!room_of(actor.tenant, room)) return errc::not_found;
+  if (auto ok = authorize_room(actor, Action::listen_in, room, now_ms); !ok) return ok;
   events_.push_back(event::ListenInGranted{now_ms, actor.tenant, room, actor.id});
   return {};
 }
 
 Result<void> Conference::check_whisper(const Actor& actor, ParticipantId target, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::whisper, now_ms); !ok) return ok;
-  if (!target_in(actor, target) || target == actor.id) return errc::not_found;
+  if (target == actor.id) return errc::not_found;
+  if (auto found = authorize_target(actor, Action::whisper, target, now_ms); !found) return found.error();
   events_.push_back(event::WhisperGranted{now_ms, target, actor.id});
   return {};
 }
 
 Result<void> Conference::set_locked(const Actor& actor, const std::string& room, bool locked, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::lock_room, now_ms); !ok) return ok;
+  if (auto ok = authorize_room(actor, Action::lock_room, room, now_ms); !ok) return ok;
   RoomState* r = room_of(actor.tenant, room);
-  if (!r || !r->parent.empty()) return errc::not_found;
+  if (!r->parent.empty()) return errc::not_found;
   r->locked = locked;
   events_.push_back(event::LockChanged{now_ms, actor.tenant, room, locked, actor.id});
   return {};
@@ -583,9 +819,9 @@ Result<void> Conference::set_max_members(const Actor& actor, const std::string& 
   if (max_members < 1 || max_members > kMaxRoomMembers)
     throw Error(errc::invalid_argument, "max_members = " + std::to_string(max_members) + " is not in 1.." +
                                             std::to_string(kMaxRoomMembers));
-  if (auto ok = authorize(actor, Action::set_max_size, now_ms); !ok) return ok;
+  if (auto ok = authorize_room(actor, Action::set_max_size, room, now_ms); !ok) return ok;
   RoomState* r = room_of(actor.tenant, room);
-  if (!r || !r->parent.empty()) return errc::not_found;
+  if (!r->parent.empty()) return errc::not_found;
   r->config.max_members = max_members;
   events_.push_back(event::MaxMembersChanged{now_ms, actor.tenant, room, max_members, actor.id});
   return {};
@@ -595,9 +831,9 @@ Result<void> Conference::set_name(const Actor& actor, ParticipantId target, cons
                                   std::int64_t now_ms) {
   validate_text("participant name", name);
   const bool self = actor.id != kConsole && actor.id == target;
-  if (auto ok = authorize(actor, self ? Action::set_own_name : Action::set_name, now_ms); !ok) return ok;
-  Participant* p = target_in(actor, target);
-  if (!p) return errc::not_found;
+  auto found = authorize_target(actor, self ? Action::set_own_name : Action::set_name, target, now_ms);
+  if (!found) return found.error();
+  Participant* p = *found;
   if (!self && rank(p->role) > rank(actor.role)) return errc::permission_denied;
   p->name = name;
   events_.push_back(event::NameChanged{now_ms, target, name, actor.id});
@@ -605,18 +841,20 @@ Result<void> Conference::set_name(const Actor& actor, ParticipantId target, cons
 }
 
 Result<void> Conference::end_room(const Actor& actor, const std::string& room, std::int64_t now_ms) {
-  if (auto ok = authorize(actor, Action::end_room, now_ms); !ok) return ok;
+  if (auto ok = authorize_room(actor, Action::end_room, room, now_ms); !ok) return ok;
   RoomState* r = room_of(actor.tenant, room);
-  if (!r || !r->parent.empty()) return errc::not_found;
+  if (!r->parent.empty()) return errc::not_found;
   end_session(actor.tenant, room, now_ms);
   return {};
 }
 
 // ---- operator queue -----------------------------------------------------------
 
-Result<QueueEntry> Conference::take_from_queue(const Actor& actor, std::int64_t now_ms) {
+Result<QueueEntry> Conference::take_from_queue(const Actor& actor, std::int64_t now_ms, std::uint64_t ticket) {
   if (auto ok = authorize(actor, Action::take_from_queue, now_ms); !ok) return ok.error();
-  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) { return e.tenant == actor.tenant; });
+  auto it = std::find_if(queue_.begin(), queue_.end(), [&](const QueueEntry& e) {
+    return e.tenant == actor.tenant && (ticket == 0 || e.ticket == ticket);
+  });
   if (it == queue_.end()) return errc::not_found;
   QueueEntry e = *it;
   queue_.erase(it);
@@ -641,11 +879,13 @@ std::vector<QueueEntry> Conference::queue(const std::string& tenant) const {
 }
 
 void Conference::tick(std::int64_t now_ms) {
-  std::vector<std::pair<std::string, std::string>> due;
-  for (const auto& [tn, t] : tenants_)
-    for (const auto& [rn, r] : t.rooms)
-      if (r.ends_at_ms && *r.ends_at_ms <= now_ms) due.emplace_back(tn, rn);
-  for (const auto& [tn, rn] : due) end_session(tn, rn, now_ms);
+  // Only the endings that are due: an entry whose room has meanwhile been
+  // spared (a moderator returned) or removed no longer matches and is dropped.
+  while (!endings_.empty() && std::get<0>(*endings_.begin()) <= now_ms) {
+    const auto [at, tn, rn] = *endings_.begin();
+    endings_.erase(endings_.begin());
+    if (RoomState* r = room_of(tn, rn); r && r->ends_at_ms == at) end_session(tn, rn, now_ms);
+  }
 }
 
 // ---- queries --------------------------------------------------------------------
@@ -659,7 +899,7 @@ Result<Participant> Conference::participant(ParticipantId id) const {
 Result<Actor> Conference::actor_of(ParticipantId id) const {
   auto it = participants_.find(id);
   if (it == participants_.end()) return errc::not_found;
-  return Actor{it->second.tenant, it->second.role, id};
+  return Actor{it->second.tenant, it->second.role, id, it->second.home_room};
 }
 
 Result<RoomView> Conference::room(const std::string& tenant, const std::string& name) const {

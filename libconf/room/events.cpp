@@ -37,6 +37,7 @@ std::string_view event_name(const Event& e) noexcept {
         else if constexpr (std::is_same_v<T, Released>) return "released";
         else if constexpr (std::is_same_v<T, PinRejected>) return "pin_rejected";
         else if constexpr (std::is_same_v<T, LockedOut>) return "locked_out";
+        else if constexpr (std::is_same_v<T, PinThrottled>) return "pin_throttled";
         else if constexpr (std::is_same_v<T, AccessDenied>) return "access_denied";
         else if constexpr (std::is_same_v<T, RoutedToOperator>) return "routed_to_operator";
         else if constexpr (std::is_same_v<T, QueueLeft>) return "queue_left";

@@ -29,6 +29,7 @@ std::string_view to_string(Action action) noexcept {
     case Action::create_room: return "create_room";
     case Action::manage_moderators: return "manage_moderators";
     case Action::take_from_queue: return "take_from_queue";
+    case Action::transfer: return "transfer";
   }
   return "unknown";
 }
@@ -45,8 +46,10 @@ bool allowed(Role role, Action action) noexcept {
       return true;
     case Role::moderator:
       // Seed 001: the superuser alone creates rooms, sets their size, manages
-      // moderators, answers the operator queue and coaches (whispers).
+      // moderators, answers the operator queue and coaches (whispers); sending
+      // a call out of the bridge is toll-relevant, so it is the superuser's too.
       switch (action) {
+        case Action::transfer:
         case Action::set_max_size:
         case Action::create_room:
         case Action::manage_moderators:

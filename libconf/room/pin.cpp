@@ -18,6 +18,8 @@ void ensure_sodium() {
 
 }  // namespace
 
+PinHashParams PinHashParams::standard() noexcept { return {3, std::size_t{8} << 20}; }
+
 PinHashParams PinHashParams::interactive() noexcept {
   return {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
 }
@@ -70,6 +72,11 @@ bool verify_pin(std::string_view hash, std::string_view pin) noexcept {
   char stored[crypto_pwhash_STRBYTES] = {};
   std::copy(hash.begin(), hash.end(), stored);
   return crypto_pwhash_str_verify(stored, pin.data(), pin.size()) == 0;
+}
+
+void wipe_secret(std::string& secret) noexcept {
+  if (!secret.empty()) sodium_memzero(secret.data(), secret.size());
+  secret.clear();
 }
 
 std::string generate_pin(std::size_t digits) {

@@ -1,6 +1,7 @@
 #include "libconf/room/room_config.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "libconf/error.hpp"
 
@@ -32,12 +33,61 @@ void validate_name(std::string_view what, std::string_view name) {
                   " characters of A-Z a-z 0-9 _ . - and may not start with . or -");
 }
 
+std::size_t first_invalid_utf8(std::string_view s) noexcept {
+  // RFC 3629 / Table 3-7 of the Unicode standard: the allowed range of each
+  // lead byte's second byte excludes overlong forms, UTF-16 surrogates and
+  // code points above U+10FFFF.
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) len = 3;
+    else if (c == 0xED) len = 3, hi = 0x9F;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    else return i;
+    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+bool is_valid_utf8(std::string_view text) noexcept { return first_invalid_utf8(text) == std::string_view::npos; }
+
+void validate_utf8(std::string_view what, std::string_view text) {
+  const std::size_t at = first_invalid_utf8(text);
+  if (at == std::string_view::npos) return;
+  static constexpr char kDigits[] = "0123456789abcdef";
+  const auto b = static_cast<unsigned char>(text[at]);
+  throw Error(errc::invalid_argument, std::string(what) + " is not valid UTF-8 (byte 0x" + kDigits[b >> 4] +
+                                          kDigits[b & 0xF] + " at offset " + std::to_string(at) + ")");
+}
+
+bool is_valid_text(std::string_view text) noexcept {
+  return text.size() <= kMaxTextLength &&
+         std::none_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }) &&
+         is_valid_utf8(text);
+}
+
 void validate_text(std::string_view what, std::string_view text) {
   if (text.size() > kMaxTextLength)
     throw Error(errc::invalid_argument, std::string(what) + " has " + std::to_string(text.size()) +
                                             " bytes; at most " + std::to_string(kMaxTextLength));
   if (std::any_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x20 || c == 0x7f; }))
     throw Error(errc::invalid_argument, std::string(what) + " holds a control character");
+  validate_utf8(what, text);
 }
 
 void validate(const TenantQuota& q) {

@@ -154,12 +154,18 @@ Story parse_story(std::string_view text, std::string source, std::filesystem::pa
   s.base_dir = base_dir;
   Obj r(root, "$", s.source);
   r.allow({"description", "duration_s", "tenant", "max_participants", "max_rooms", "room_rate_hz", "rooms", "routes",
-           "menus", "prompts", "groups", "dial_out_allowed", "calls", "dial_targets", "actions"});
+           "menus", "prompts", "groups", "dial_out_allowed", "calls", "dial_targets", "actions", "answer_mode"});
   s.duration_s = r.num("duration_s", std::nullopt, 1, kMaxStorySeconds);
   s.tenant = r.str("tenant", "default");
   s.max_participants = r.integer("max_participants", 100, 1, 100000);
   s.max_rooms = r.integer("max_rooms", 10, 1, 10000);
   s.room_rate_hz = r.integer("room_rate_hz", 16000, 8000, 48000);
+  const std::string answer_mode = r.str("answer_mode", "answer_first");
+  if (answer_mode == "early_media") {
+    s.answer_mode = service::AnswerMode::early_media;
+  } else if (answer_mode != "answer_first") {
+    r.fail("$.answer_mode", "'" + answer_mode + "' is not answer_first or early_media");
+  }
   if (const json::array* a = r.arr("rooms")) {
     for (std::size_t i = 0; i < a->size(); ++i) {
       Obj o((*a)[i], "rooms[" + std::to_string(i) + "]", s.source);
@@ -247,7 +253,7 @@ Story parse_story(std::string_view text, std::string source, std::filesystem::pa
       "take_from_queue", "create_side_room", "bring_back", "listen_in", "stop_listen_in", "whisper", "stop_whisper",
       "mute",            "unmute",           "mute_all",   "deaf",      "undeaf",         "kick",    "move",
       "lock",            "unlock",           "set_max_members", "invite", "hold",       "resume",  "hangup",
-      "record",          "stop_recording",   "set_name"};
+      "record",          "stop_recording",   "set_name",   "transfer"};
   if (const json::array* a = r.arr("actions")) {
     for (std::size_t i = 0; i < a->size(); ++i) {
       Obj o((*a)[i], "actions[" + std::to_string(i) + "]", s.source);

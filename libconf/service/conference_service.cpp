@@ -1,52 +1,64 @@
+// The life of a call: arrival (routing by DID and tenant), the engine's
+// events, timers, the end; the Conference's events forwarded; queries.
 #include "libconf/service/conference_service.hpp"
 
 #include <algorithm>
-#include <array>
 #include <utility>
 
+#include "libconf/room/pin.hpp"
 #include "libconf/service/call.hpp"
+#include "libconf/service/pin_verifier.hpp"
+#include "libconf/service/store_outbox.hpp"
 
 namespace libconf::service {
 
 namespace {
 
-constexpr std::size_t kMaxCallerIdBytes = 256;
 constexpr std::size_t kKeepEndedCalls = 256;  // ended calls kept for call()/calls() queries
+constexpr std::size_t kShownBytes = 32;       // of a refused caller's texts, in events
 
-bool printable(std::string_view s) noexcept {
-  return std::all_of(s.begin(), s.end(), [](char ch) {
+// An excerpt of hostile text for an event: printable ASCII only, bounded.
+std::string shown(std::string_view s) {
+  std::string out;
+  for (char ch : s.substr(0, kShownBytes)) {
     const auto u = static_cast<unsigned char>(ch);
-    return u >= 0x20 && u != 0x7f;
-  });
+    out += u >= 0x20 && u < 0x7f ? ch : '?';
+  }
+  return out;
 }
 
-ivr::CallerRole to_caller_role(room::Role r) noexcept { return static_cast<ivr::CallerRole>(static_cast<int>(r)); }
+HangupCause hangup_cause(room::ExitReason reason) noexcept {
+  switch (reason) {
+    case room::ExitReason::kicked: return HangupCause::kicked;
+    case room::ExitReason::room_ended: return HangupCause::room_ended;
+    case room::ExitReason::error: return HangupCause::error;
+    case room::ExitReason::hangup:
+    case room::ExitReason::transferred: return HangupCause::normal;
+  }
+  return HangupCause::normal;
+}
 
 }  // namespace
 
-std::string_view to_string(CallState state) noexcept {
-  switch (state) {
-    case CallState::ivr: return "ivr";
-    case CallState::queued: return "queued";
-    case CallState::waiting: return "waiting";
-    case CallState::in_room: return "in_room";
-    case CallState::listening: return "listening";
-    case CallState::held: return "held";
-    case CallState::ended: return "ended";
-  }
-  return "?";
-}
-
 ConferenceService::ConferenceService(engine::Engine& engine, room::Conference& conference, ServiceConfig config,
-                                     PromptLibrary prompts, Dialer* dialer, store::Store* store)
-    : engine_(engine),
-      conference_(conference),
-      config_(std::move(config)),
-      prompts_(std::move(prompts)),
-      dialer_(dialer),
-      store_(store) {
-  if (!room::is_valid_name(config_.tenant))
-    throw Error(errc::invalid_argument, "ServiceConfig.tenant: '" + config_.tenant + "' is not a valid name");
+                                     PromptLibrary prompts, HostInterfaces host)
+    : engine_(engine), conference_(conference), config_(std::move(config)), prompts_(std::move(prompts)), host_(host) {
+  if (config_.pin_check_threads < 0 || config_.pin_check_threads > 16)
+    throw Error(errc::invalid_argument,
+                "ServiceConfig.pin_check_threads: " + std::to_string(config_.pin_check_threads) + " is outside 0..16");
+  if (config_.max_pending_pin_checks < 1 || config_.max_pending_pin_checks > 100'000)
+    throw Error(errc::invalid_argument, "ServiceConfig.max_pending_pin_checks: " +
+                                            std::to_string(config_.max_pending_pin_checks) + " is outside 1..100000");
+  if (config_.host_id.empty() || !room::is_valid_text(config_.host_id))
+    throw Error(errc::invalid_argument, "ServiceConfig.host_id: must be 1..256 bytes of printable UTF-8");
+  if (!config_.utc_now_ms)
+    config_.utc_now_ms = [] {
+      return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  if (!config_.default_tenant.empty() && !room::is_valid_name(config_.default_tenant))
+    throw Error(errc::invalid_argument,
+                "ServiceConfig.default_tenant: '" + shown(config_.default_tenant) + "' is not a valid name");
   if (config_.room_rate_hz != 8000 && config_.room_rate_hz != 16000 && config_.room_rate_hz != 24000 &&
       config_.room_rate_hz != 32000 && config_.room_rate_hz != 48000)
     throw Error(errc::unsupported_sample_rate,
@@ -61,9 +73,84 @@ ConferenceService::ConferenceService(engine::Engine& engine, room::Conference& c
   if (!config_.keys) config_.keys = ivr::KeyMap::builtin_default();
   for (const auto& [name, m] : config_.menus)
     if (!m) throw Error(errc::invalid_argument, "ServiceConfig.menus." + name + ": null menu");
+  if (config_.max_store_queue < 1 || config_.max_store_queue > 10'000'000)
+    throw Error(errc::invalid_argument,
+                "ServiceConfig.max_store_queue: " + std::to_string(config_.max_store_queue) + " is outside 1..10000000");
+  if (config_.store_flush_ms < 0 || config_.store_flush_ms > 600'000)
+    throw Error(errc::invalid_argument,
+                "ServiceConfig.store_flush_ms: " + std::to_string(config_.store_flush_ms) + " is outside 0..600000");
+  verifier_ = std::make_unique<detail::PinVerifier>(config_.pin_check_threads, config_.max_pending_pin_checks);
+  if (host_.store) outbox_ = std::make_unique<detail::StoreOutbox>(*host_.store, config_.max_store_queue);
 }
 
-ConferenceService::~ConferenceService() = default;
+ConferenceService::~ConferenceService() {
+  verifier_.reset();  // joins the PIN threads before anything they report to goes
+  for (auto& [id, check] : deferred_checks_) room::wipe_secret(check.pin);
+  // Queued CDR rows and changes get store_flush_ms to reach the store.
+  if (outbox_) (void)outbox_->wait_idle(std::chrono::milliseconds(config_.store_flush_ms));
+  outbox_.reset();
+}
+
+bool ConferenceService::wait_for_background(std::chrono::milliseconds timeout) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  if (!verifier_->wait_idle(timeout)) return false;
+  if (!outbox_) return true;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+  return outbox_->wait_idle(std::max(left, std::chrono::milliseconds(0)));
+}
+
+bool ConferenceService::flush_store(std::chrono::milliseconds timeout) {
+  if (!outbox_) return true;
+  const bool idle = outbox_->wait_idle(timeout);
+  take_store_reports();
+  forward_conference_events();
+  sync();
+  return idle;
+}
+
+void ConferenceService::store_write(std::string what, std::function<Result<void>(store::Store&)> run) {
+  if (!outbox_) return;
+  if (!outbox_->push(detail::StoreOutbox::Request{what, true, std::move(run), {}}))
+    emit(kNoCall, "", event::StoreFailed{std::move(what), errc::capacity_exceeded, 0, 0, true});
+}
+
+void ConferenceService::store_read(std::string what, std::function<Result<void>(store::Store&)> run,
+                                   std::function<void(const Result<void>&)> done) {
+  if (!outbox_ || !outbox_->push(detail::StoreOutbox::Request{what, false, std::move(run), done})) {
+    if (outbox_) emit(kNoCall, "", event::StoreFailed{std::move(what), errc::capacity_exceeded, 0, 0, true});
+    done(Result<void>{errc::capacity_exceeded});  // the caller goes on without the data
+  }
+}
+
+room::CallOrigin ConferenceService::origin(const Call& c) const {
+  return room::CallOrigin{config_.host_id, c.external_id, config_.utc_now_ms()};
+}
+
+void ConferenceService::persist_room(const std::string& tenant, const std::string& room) {
+  if (!outbox_) return;
+  auto view = conference_.room(tenant, room);
+  auto config = conference_.room_config(tenant, room);
+  // Side rooms and overflow rooms live only while used: nothing to keep.
+  if (!view || !config || !view->parent.empty() || !view->overflow_of.empty()) return;
+  store::RoomRecord rec{tenant, *config, view->locked};
+  store_write("room " + tenant + "/" + room, [rec = std::move(rec)](store::Store& st) -> Result<void> {
+    auto r = st.update_room(rec);
+    // A room the store does not hold (a "*100" group's room) keeps its changes in memory only.
+    return r || r.error() == make_error_code(errc::not_found) ? Result<void>{} : r;
+  });
+}
+
+void ConferenceService::take_store_reports() {
+  if (!outbox_) return;
+  for (auto& r : outbox_->take_reports()) {
+    if (r.error != errc::ok) {
+      emit(kNoCall, "", event::StoreFailed{r.what, r.error, r.attempt, r.retry_in_ms, r.dropped});
+    } else if (r.attempt > 1) {
+      emit(kNoCall, "", event::StoreRecovered{r.what, r.attempt});
+    }
+    if (r.done) r.done(r.error == errc::ok ? Result<void>{} : Result<void>{r.error});
+  }
+}
 
 ConferenceService::Call* ConferenceService::find(CallId id) {
   auto it = calls_.find(id);
@@ -74,20 +161,35 @@ const ConferenceService::Call* ConferenceService::find(CallId id) const {
   return it == calls_.end() || it->second->state == CallState::ended ? nullptr : it->second.get();
 }
 
+ConferenceService::Call* ConferenceService::find_participant(room::ParticipantId pid) {
+  auto it = by_participant_.find(pid);
+  return it == by_participant_.end() ? nullptr : find(it->second);
+}
+
 std::shared_ptr<const ivr::Menu> ConferenceService::menu(const std::string& name) const {
   if (auto it = config_.menus.find(name); it != config_.menus.end()) return it->second;
   return ivr::Menu::builtin_default();
 }
 
-void ConferenceService::emit(const std::string& kind, CallId call, const std::string& room,
-                             const std::string& detail) {
-  events_.push_back(ServiceEvent{now_ms_, kind, call, room, detail});
+void ConferenceService::emit(CallId call, const std::string& tenant, EventData data) {
+  events_.push_back(ServiceEvent{now_ms_, call, tenant, std::move(data)});
 }
 
-ConferenceService::Call& ConferenceService::new_call(const std::string& caller_id, const std::string& did,
-                                                     engine::LegConfig& leg, Result<engine::LegId>& added) {
+void ConferenceService::emit(const Call& c, EventData data) { emit(c.id, c.tenant, std::move(data)); }
+
+void ConferenceService::denied(const room::Actor& actor, room::Action action) {
+  auto it = by_participant_.find(actor.id);
+  emit(actor.id != room::kConsole && it != by_participant_.end() ? it->second : kNoCall, actor.tenant,
+       room::Event{room::event::ActionDenied{now_ms_, actor.tenant, action, actor.role, actor.id}});
+}
+
+Result<std::reference_wrapper<ConferenceService::Call>> ConferenceService::new_call(const std::string& tenant,
+                                                                                   const std::string& caller_id,
+                                                                                   const std::string& did,
+                                                                                   engine::LegConfig& leg) {
   auto c = std::make_unique<Call>();
-  c->id = next_call_++;
+  c->id = next_call_;
+  c->tenant = tenant;
   c->caller_id = caller_id;
   c->did = did;
   engine::RoomConfig rc;
@@ -95,206 +197,175 @@ ConferenceService::Call& ConferenceService::new_call(const std::string& caller_i
   rc.sample_rate_hz = config_.room_rate_hz;
   rc.max_legs = 2;
   auto lobby = engine_.create_room(rc);
-  if (!lobby) {
-    added = lobby.error();
-    static Call none;
-    return none;
-  }
+  if (!lobby) return lobby.error();
   c->lobby = *lobby;
   c->mix = leg.mix;
   if (leg.name.empty()) leg.name = caller_id;
-  added = engine_.add_leg(c->lobby, std::move(leg));
+  auto added = engine_.add_leg(c->lobby, std::move(leg));
   if (!added) {
-    (void)engine_.close_room(c->lobby);
-    static Call none;
-    return none;
+    (void)engine_.close_room(c->lobby);  // nothing in it; the engine retires it
+    return added.error();
   }
+  ++next_call_;
   c->leg = *added;
   c->where = c->lobby;
   by_leg_[c->leg] = c->id;
   Call& ref = *c;
   calls_.emplace(c->id, std::move(c));
-  return ref;
+  return std::ref(ref);
 }
 
 Result<CallId> ConferenceService::incoming_call(const CallInfo& info, engine::LegConfig leg) {
-  if (info.caller_id.size() > kMaxCallerIdBytes || !printable(info.caller_id) ||
-      info.display_name.size() > room::kMaxTextLength || !printable(info.display_name)) {
-    emit("call_refused", kNoCall, "", "caller ID or display name not printable or too long");
+  if (!room::is_valid_text(info.caller_id) || !room::is_valid_text(info.display_name) ||
+      !room::is_valid_text(info.external_id) || !room::is_valid_text(info.tenant) ||
+      info.did.size() > room::kMaxTextLength) {
+    emit(kNoCall, "", event::CallRefused{shown(info.did), shown(info.caller_id), errc::invalid_argument});
     return errc::invalid_argument;
   }
   const bool group = !config_.group_code.empty() && info.did == config_.group_code;
   const ivr::DidRoute* route = nullptr;
   std::string route_room;
+  std::string tenant = info.tenant.empty() ? config_.default_tenant : info.tenant;
   if (!group) {
     auto match = config_.router.route(info.did);
     if (!match) {
-      emit("call_refused", kNoCall, "", "no route for DID '" + info.did.substr(0, ivr::kMaxDidLength) + "'");
+      emit(kNoCall, "", event::CallRefused{shown(info.did), shown(info.caller_id), errc::not_found});
       return errc::not_found;
     }
     route = match->route;
     route_room = std::string(match->room);
+    if (!route->tenant.empty()) tenant = route->tenant;  // the number belongs to its tenant
   }
-  Result<engine::LegId> added = errc::not_found;
-  Call& c = new_call(info.caller_id, info.did, leg, added);
-  if (!added) return added.error();
+  if (tenant.empty() || !conference_.has_tenant(tenant)) {
+    emit(kNoCall, tenant, event::CallRefused{shown(info.did), shown(info.caller_id), errc::not_found});
+    return errc::not_found;
+  }
+  auto made = new_call(tenant, info.caller_id, info.did, leg);
+  if (!made) return made.error();
+  Call& c = made->get();
   c.name = info.display_name;
-  if (route && route->billing == ivr::BillingMode::initiator_pays) c.billing = room::BillingMode::initiator_pays;
-  (void)cdr_.arrive(c.id, config_.tenant, c.caller_id, c.did, c.billing, now_ms_);
-  emit("call_arrived", c.id, "", "did " + c.did + " from " + c.caller_id);
+  c.external_id = info.external_id;
+  if (route) c.billing = route->billing;
+  (void)cdr_.arrive(c.id, c.tenant, c.caller_id, c.did, c.billing, now_ms_, origin(c));  // a fresh id: cannot exist
+  emit(c, event::CallArrived{c.did, c.caller_id, c.external_id});
+  if (config_.answer_mode == AnswerMode::answer_first) {
+    answer(c);
+  } else {
+    c.early_media = true;
+    if (host_.control) host_.control->early_media(CallRef{c.id, c.external_id});
+    emit(c, event::Answered{true});
+  }
 
   if (group) {
     group_call(c);
   } else {
-    const ivr::DidRoute& r = *route;
-    switch (r.target) {
+    switch (route->target) {
       case ivr::DidTarget::menu:
-        start_ivr(c, menu(r.menu.empty() ? "default" : r.menu), {});
+        start_ivr(c, menu(route->menu.empty() ? "default" : route->menu), {});
         break;
       case ivr::DidTarget::room:
-        if (!r.menu.empty()) {
-          start_ivr(c, menu(r.menu), route_room);
+        if (!route->menu.empty()) {
+          start_ivr(c, menu(route->menu), route_room);
         } else {
-          c.ivr.reset();
-          auto d = conference_.admit(
-              room::AdmitRequest{config_.tenant, route_room, c.caller_id, "", c.name}, now_ms_);
-          if (!d) {
-            end_call(c, room::ExitReason::error, "room '" + route_room + "' unknown");
-          } else if (d->outcome == room::AdmitOutcome::route_to_operator) {
-            enqueue(c, d->queue_ticket, make_error_code(d->reason).message());
-          } else if (d->outcome == room::AdmitOutcome::joined || d->outcome == room::AdmitOutcome::overflow ||
-                     d->outcome == room::AdmitOutcome::wait_for_moderator) {
-            place(c, *d);
-          } else {
-            enqueue(c, 0, std::string(to_string(d->outcome)));
-          }
+          admitted(c, route_room,
+                   conference_.admit(room::AdmitRequest{c.tenant, route_room, c.caller_id, "", c.name}, now_ms_),
+                   AdmitVia::direct);
         }
         break;
       case ivr::DidTarget::operator_queue:
-        enqueue(c, 0, "operator number");
+        enqueue(c, 0, QueueReason::operator_number, "");
         break;
     }
   }
+  const CallId id = c.id;
   forward_conference_events();
   sync();
-  return c.id;
+  return id;
 }
 
-Result<CallId> ConferenceService::operator_call(const std::string& name, engine::LegConfig leg) {
-  if (name.empty() || name.size() > kMaxCallerIdBytes || !printable(name)) return errc::invalid_argument;
-  Result<engine::LegId> added = errc::not_found;
-  Call& c = new_call(name, "", leg, added);
-  if (!added) return added.error();
+Result<CallId> ConferenceService::operator_call(const std::string& name, engine::LegConfig leg,
+                                                const std::string& tenant) {
+  const std::string t = tenant.empty() ? config_.default_tenant : tenant;
+  if (name.empty() || !room::is_valid_text(name)) return errc::invalid_argument;
+  if (t.empty() || !conference_.has_tenant(t)) return errc::not_found;
+  auto made = new_call(t, name, "", leg);
+  if (!made) return made.error();
+  Call& c = made->get();
   c.is_operator = true;
+  c.answered = true;  // the host answered and authenticated the operator's phone
   c.role = room::Role::superuser;
   c.state = CallState::held;
-  emit("operator_connected", c.id, "", name);
+  operators_.insert(c.id);
+  emit(c, event::OperatorConnected{name});
   return c.id;
 }
 
 Result<void> ConferenceService::hangup(CallId id) {
   Call* c = find(id);
   if (!c) return errc::not_found;
-  end_call(*c, room::ExitReason::hangup, "caller hung up");
+  end_call(*c, room::ExitReason::hangup, "caller hung up", std::nullopt);
   forward_conference_events();
   sync();
   return {};
 }
 
-void ConferenceService::enqueue(Call& c, std::uint64_t ticket, const std::string& reason) {
-  stop_prompt(c);
-  c.ivr.reset();
-  c.pending.reset();
-  c.ticket = ticket;
-  c.queue_reason = reason;
-  c.state = CallState::queued;
-  queue_.push_back(c.id);
-  play_to(c, "music_on_hold", true);
-  (void)cdr_.enter_queue(c.id, now_ms_);
-  c.in_queue_cdr = true;
-  emit("queued", c.id, "", reason);
+void ConferenceService::answer(Call& c) {
+  if (c.answered) return;
+  c.answered = true;
+  if (host_.control) host_.control->answer(CallRef{c.id, c.external_id});
+  emit(c, event::Answered{false});
 }
 
-void ConferenceService::place(Call& c, const room::AdmitDecision& d) {
-  stop_prompt(c);
-  c.ivr.reset();
-  c.participant = d.participant;
-  c.role = d.role;
-  c.state = CallState::in_room;
-  c.keys.emplace(config_.keys, to_caller_role(d.role));
-  if (room::is_moderating(d.role) && !c.moderator_logged_in) {
-    c.moderator_logged_in = cdr_.moderator_login(config_.tenant, c.caller_id, now_ms_).has_value();
-  }
-  emit("admitted", c.id, d.room, std::string(to_string(d.outcome)) + " as " + std::string(to_string(d.role)));
-}
+void ConferenceService::mark(Call& c) { dirty_.insert(c.id); }
 
-Result<CallId> ConferenceService::take_from_queue(const room::Actor& actor, const std::string& room,
-                                                  room::Role role) {
-  if (actor.tenant != config_.tenant || !room::allowed(actor.role, room::Action::take_from_queue)) {
-    emit("action_denied", kNoCall, room, "take_from_queue");
-    return errc::permission_denied;
-  }
-  if (queue_.empty()) return errc::not_found;
-  Call* c = find(queue_.front());
-  if (!c) {
-    queue_.pop_front();
-    return errc::not_found;
-  }
-  auto pid = conference_.admit_direct(actor, room, c->caller_id, role, now_ms_);
-  if (!pid) {
-    forward_conference_events();
-    emit("take_failed", c->id, room, pid.error().message());
-    return pid.error();
-  }
-  if (c->ticket) (void)conference_.take_from_queue(actor, now_ms_);
-  queue_.pop_front();
-  if (c->moh) (void)engine_.stop_playback(c->moh);
-  c->moh = 0;
-  c->ticket = 0;
-  room::AdmitDecision d;
-  d.outcome = room::AdmitOutcome::joined;
-  d.participant = *pid;
-  d.role = role;
-  d.room = room;
-  emit("taken_from_queue", c->id, room, c->queue_reason);
-  place(*c, d);
-  forward_conference_events();
-  sync();
-  return c->id;
-}
-
-std::vector<CallId> ConferenceService::queue() const { return {queue_.begin(), queue_.end()}; }
-
-void ConferenceService::end_call(Call& c, room::ExitReason reason, const std::string& detail) {
+void ConferenceService::end_call(Call& c, room::ExitReason reason, const std::string& detail,
+                                 std::optional<HangupCause> tell_host) {
   if (c.state == CallState::ended) return;
   stop_prompt(c);
-  if (c.moh) (void)engine_.stop_playback(c.moh);
+  if (c.moh) (void)engine_.stop_playback(c.moh);  // the leg goes too: a refusal changes nothing
   c.moh = 0;
   if (auto it = std::find(queue_.begin(), queue_.end(), c.id); it != queue_.end()) {
     queue_.erase(it);
-    if (c.ticket) (void)conference_.abandon_queue(c.ticket, now_ms_);
+    if (c.ticket) (void)conference_.abandon_queue(c.ticket, now_ms_);  // not_found: already taken
   }
   const std::string old_room = c.room;
+  const bool was_listening = !c.listening.empty();
   c.state = CallState::ended;
-  if (c.participant && conference_.participant(c.participant)) (void)conference_.leave(c.participant, reason, now_ms_);
-  (void)engine_.remove_leg(c.leg);
+  if (c.participant) {
+    by_participant_.erase(c.participant);
+    if (conference_.participant(c.participant)) (void)conference_.leave(c.participant, reason, now_ms_);
+  }
+  relocate(c, c.lobby, false);
+  (void)engine_.remove_leg(c.leg);     // not_found only when the engine already dropped it
   (void)engine_.close_room(c.lobby);
   by_leg_.erase(c.leg);
+  operators_.erase(c.id);
+  dirty_.erase(c.id);
+  if (c.timer) timers_.erase({*c.timer, c.id});
+  c.timer.reset();
   c.name_recorder.reset();  // its lobby is closed: the engine lets go of the recorder
   std::erase_if(operator_requests_, [&](const OperatorRequest& r) { return r.call == c.id; });
-  if (!old_room.empty() && c.listening.empty() && !conference_.roster(config_.tenant, old_room).empty())
+  if (!old_room.empty() && !was_listening && !conference_.roster(c.tenant, old_room).empty())
     announce(c, old_room, false);
   if (c.moderator_logged_in) {
-    if (auto s = cdr_.moderator_logout(config_.tenant, c.caller_id, now_ms_)) {
+    if (auto s = cdr_.moderator_logout(c.tenant, c.caller_id, now_ms_)) {
       sessions_.push_back(*s);
-      if (store_) (void)store_->append_session(*s);
+      store_write("moderator_session " + std::to_string(c.id), [s = *s](store::Store& st) { return st.append_session(s); });
     }
   }
   if (auto rec = cdr_.depart(c.id, reason, detail, now_ms_)) {
     finished_.push_back(*rec);
-    if (store_) (void)store_->append_cdr(*rec);
+    store_write("cdr " + std::to_string(c.id), [r = *rec](store::Store& st) { return st.append_cdr(r); });
   }
-  emit("call_ended", c.id, old_room, std::string(to_string(reason)) + ": " + detail);
+  if (tell_host && host_.control) host_.control->hang_up(CallRef{c.id, c.external_id}, HangupReason{*tell_host, detail});
+  emit(c, event::CallEnded{old_room, reason, detail});
+  // Ended calls stay queryable for a while (call() reports `ended`), but a
+  // service that runs for months must not keep them all: drop the oldest.
+  ended_.push_back(c.id);
+  while (ended_.size() > kKeepEndedCalls) {
+    calls_.erase(ended_.front());
+    ended_.pop_front();
+  }
 }
 
 void ConferenceService::on_engine_events(std::span<const engine::Event> events) {
@@ -317,67 +388,84 @@ void ConferenceService::on_engine_events(std::span<const engine::Event> events) 
       // In-band (DtmfGuard) and RFC 4733 digits alike: only their end counts.
       auto it = by_leg_.find(e.leg);
       if (it == by_leg_.end()) continue;
-      Call* c = find(it->second);
-      if (!c) continue;
-      emit("digit", c->id, c->room, std::string(1, e.digit));
-      if (c->name_recorder) {
-        if (e.digit == '#') finish_name_recording(*c, "'#'");
-      } else if (c->state == CallState::ivr && c->ivr) {
-        apply(*c, c->ivr->on_digit(e.digit, now_ms_));
-      } else if (c->keys && (c->state == CallState::in_room || c->state == CallState::listening)) {
-        on_key(*c, c->keys->on_digit(e.digit, now_ms_));
-      }
+      if (Call* c = find(it->second)) on_digit(*c, e.digit);
     }
   }
   forward_conference_events();
   sync();
 }
 
+void ConferenceService::on_digit(Call& c, char digit) {
+  const bool secret = c.state == CallState::ivr && c.ivr && c.ivr->collecting_pin();
+  const int position = c.ivr ? static_cast<int>(c.ivr->entry().size()) + 1 : 1;
+  emit(c, event::DigitReceived{secret ? '\0' : digit, secret, position});
+  if (c.name_recorder) {
+    if (digit == '#') finish_name_recording(c, "'#'");
+  } else if (c.state == CallState::ivr && c.ivr) {
+    apply(c, c.ivr->on_digit(digit, now_ms_));
+  } else if (c.keys && (c.state == CallState::in_room || c.state == CallState::listening)) {
+    on_key(c, c.keys->on_digit(digit, now_ms_));
+  }
+  if (c.state != CallState::ended) mark(c);
+}
+
+void ConferenceService::on_timer(Call& c) {
+  if (c.name_recorder) {
+    if (c.name_deadline_ms <= now_ms_ || c.name_recorder->full()) finish_name_recording(c, "the time limit");
+  } else if (c.state == CallState::ivr && c.ivr) {
+    if (auto d = c.ivr->next_deadline_ms(); d && *d <= now_ms_) apply(c, c.ivr->on_tick(now_ms_));
+  } else if (c.keys) {
+    if (auto d = c.keys->next_deadline_ms(); d && *d <= now_ms_) on_key(c, c.keys->on_tick(now_ms_));
+  }
+  if (c.state != CallState::ended) mark(c);
+}
+
 void ConferenceService::tick(std::int64_t now_ms) {
   now_ms_ = std::max(now_ms_, now_ms);
-  // Ended calls stay queryable for a while (call() reports `ended`), but a
-  // service that runs for months must not keep them all: drop the oldest.
-  std::size_t ended = 0;
-  for (const auto& [id, c] : calls_) ended += c->state == CallState::ended ? 1 : 0;
-  for (auto it = calls_.begin(); ended > kKeepEndedCalls && it != calls_.end();) {
-    if (it->second->state == CallState::ended) {
-      it = calls_.erase(it);
-      --ended;
-    } else {
-      ++it;
+  // Timers that ran out; each call's next deadline is armed again by sync().
+  while (!timers_.empty() && timers_.begin()->first <= now_ms_) {
+    const CallId id = timers_.begin()->second;
+    timers_.erase(timers_.begin());
+    if (Call* c = find(id)) {
+      c->timer.reset();
+      on_timer(*c);
     }
   }
-  std::vector<CallId> ids;
-  for (const auto& [id, c] : calls_)
-    if (c->state != CallState::ended) ids.push_back(id);
-  for (CallId id : ids) {
-    Call* c = find(id);
-    if (!c) continue;
-    if (c->name_recorder) {
-      if (c->name_deadline_ms <= now_ms_ || c->name_recorder->full()) finish_name_recording(*c, "the time limit");
-    } else if (c->state == CallState::ivr && c->ivr) {
-      if (auto d = c->ivr->next_deadline_ms(); d && *d <= now_ms_) apply(*c, c->ivr->on_tick(now_ms_));
-    } else if (c->keys) {
-      if (auto d = c->keys->next_deadline_ms(); d && *d <= now_ms_) on_key(*c, c->keys->on_tick(now_ms_));
-    }
-  }
-  for (auto it = dials_.begin(); it != dials_.end();) {
-    if (it->second.deadline_ms <= now_ms_) {
-      if (dialer_) dialer_->cancel(it->first);
-      emit("dial_failed", kNoCall, it->second.room, it->second.number + ": no answer");
-      it = dials_.erase(it);
-    } else {
-      ++it;
-    }
+  while (!dial_deadlines_.empty() && dial_deadlines_.begin()->first <= now_ms_) {
+    const DialId id = dial_deadlines_.begin()->second;
+    dial_deadlines_.erase(dial_deadlines_.begin());
+    auto it = dials_.find(id);
+    if (it == dials_.end()) continue;
+    const Dial d = std::move(it->second);
+    dials_.erase(it);
+    if (host_.dialer) host_.dialer->cancel(id);
+    emit(kNoCall, d.tenant,
+         event::DialFailed{id, d.room, d.number, DialFailure{DialFailureCause::no_answer, 0, "no answer"}});
   }
   for (auto& [room, rec] : recordings_) {
     if (rec->stop_reason.empty() && rec->recorder->full()) {
       rec->stop_reason = "full";
       rec->stopped_ms = now_ms_;
-      (void)engine_.stop_recording(rec->engine_room);
-      emit("recording_full", kNoCall, room, rec->out_prefix);
+      (void)engine_.stop_recording(rec->engine_room);  // finished on recording_stopped or room_closed
+      emit(kNoCall, room.first, event::RecordingFull{room.second, rec->out_prefix});
     }
   }
+  // PIN checks: results come back (which may give waiting checks their turn),
+  // those whose turn or throttle slot has come go to the verifier.
+  if (config_.pin_check_threads == 0) verifier_->run_here();
+  finish_pin_checks();
+  finish_pin_changes();
+  for (room::PinCheck& check : conference_.take_ready_checks()) schedule_pin_check(std::move(check));
+  while (!deferred_.empty() && deferred_.begin()->first <= now_ms_) {
+    const std::uint64_t id = deferred_.begin()->second;
+    deferred_.erase(deferred_.begin());
+    auto it = deferred_checks_.find(id);
+    if (it == deferred_checks_.end()) continue;
+    room::PinCheck check = std::move(it->second);
+    deferred_checks_.erase(it);
+    submit_pin_check(std::move(check));
+  }
+  take_store_reports();
   conference_.tick(now_ms_);
   forward_conference_events();
   sync();
@@ -387,32 +475,36 @@ void ConferenceService::forward_conference_events() {
   for (int round = 0; round < 8; ++round) {
     auto events = conference_.drain_events();
     if (events.empty()) return;
-    for (const room::Event& e : events) {
-      ServiceEvent se;
-      se.at_ms = room::event_time_ms(e);
-      se.kind = std::string(room::event_name(e));
+    for (room::Event& e : events) {
+      std::string tenant;
       room::ParticipantId pid = 0;
+      const std::vector<room::ParticipantId>* members = nullptr;
       std::visit(
           [&](const auto& v) {
-            if constexpr (requires { v.room; }) se.room = v.room;
-            if constexpr (requires { v.side_room; }) se.room = v.side_room;
+            if constexpr (requires { v.tenant; }) tenant = v.tenant;
             if constexpr (requires { v.id; }) pid = v.id;
             if constexpr (requires { v.target; }) pid = v.target;
-            if constexpr (requires { v.caller_id; }) se.detail = v.caller_id;
+            if constexpr (requires { v.members; }) members = &v.members;
           },
           e);
-      Call* who = nullptr;
-      if (pid)
-        for (auto& [id, c] : calls_)
-          if (c->participant == pid && c->state != CallState::ended) who = c.get();
-      if (who) se.call = who->id;
-      if (const auto* l = std::get_if<room::event::Left>(&e)) {
-        se.detail = std::string(to_string(l->reason)) + (l->detail.empty() ? "" : ": " + l->detail);
-        events_.push_back(se);
-        if (who) end_call(*who, l->reason, l->detail.empty() ? std::string(to_string(l->reason)) : l->detail);
-        continue;
+      Call* who = pid ? find_participant(pid) : nullptr;
+      if (who) {
+        if (tenant.empty()) tenant = who->tenant;
+        mark(*who);
       }
-      events_.push_back(se);
+      if (members)
+        for (room::ParticipantId m : *members)
+          if (Call* c = find_participant(m)) mark(*c);
+      if (const auto* ended = std::get_if<room::event::RoomEnded>(&e)) cancel_dials_to(ended->tenant, ended->room);
+      if (const auto* removed = std::get_if<room::event::RoomRemoved>(&e))
+        cancel_dials_to(removed->tenant, removed->room);
+      const auto* left = std::get_if<room::event::Left>(&e);
+      const std::optional<room::event::Left> left_copy = left ? std::optional(*left) : std::nullopt;
+      emit(who ? who->id : kNoCall, tenant, std::move(e));
+      if (left_copy && who) {
+        const std::string detail = left_copy->detail.empty() ? std::string(to_string(left_copy->reason)) : left_copy->detail;
+        end_call(*who, left_copy->reason, detail, hangup_cause(left_copy->reason));
+      }
     }
   }
 }
@@ -423,19 +515,23 @@ Result<CallView> ConferenceService::call(CallId id) const {
   const Call& c = *it->second;
   CallView v;
   v.id = c.id;
+  v.tenant = c.tenant;
   v.caller_id = c.caller_id;
   v.did = c.did;
+  v.external_id = c.external_id;
   v.state = c.state;
   v.room = c.room;
   v.participant = c.participant;
   v.role = c.role;
   v.leg = c.leg;
   v.muted = c.mix.muted;
+  v.answered = c.answered;
   return v;
 }
 
 std::vector<CallView> ConferenceService::calls() const {
   std::vector<CallView> out;
+  out.reserve(calls_.size());
   for (const auto& [id, c] : calls_) out.push_back(*call(id));
   return out;
 }
@@ -444,6 +540,12 @@ std::optional<CallId> ConferenceService::call_of_leg(engine::LegId leg) const {
   auto it = by_leg_.find(leg);
   if (it == by_leg_.end()) return std::nullopt;
   return it->second;
+}
+
+bool ConferenceService::collecting_pin(engine::LegId leg) const {
+  auto it = by_leg_.find(leg);
+  const Call* c = it == by_leg_.end() ? nullptr : find(it->second);
+  return c && c->state == CallState::ivr && c->ivr && c->ivr->collecting_pin();
 }
 
 std::vector<ServiceEvent> ConferenceService::take_events() { return std::exchange(events_, {}); }
@@ -455,7 +557,7 @@ std::vector<room::ModeratorSession> ConferenceService::take_moderator_sessions()
 Result<room::Actor> ConferenceService::actor_of(CallId id) const {
   const Call* c = find(id);
   if (!c) return errc::not_found;
-  if (c->is_operator) return room::Actor{config_.tenant, room::Role::superuser, room::kConsole};
+  if (c->is_operator) return room::Actor{c->tenant, room::Role::superuser, room::kConsole};
   if (!c->participant) return errc::invalid_state;
   return conference_.actor_of(c->participant);
 }

@@ -22,8 +22,8 @@ void ConferenceService::on_key(Call& c, const ivr::KeyEvent& k) {
   auto actor = actor_of(c.id);
   if (!actor) return;
   const std::string room = c.room;
-  emit("key", c.id, room, std::string(ivr::to_string(k.action)));
-  auto roster = conference_.roster(config_.tenant, room);
+  emit(c, event::KeyPressed{room, k.action});
+  auto roster = conference_.roster(c.tenant, room);
   // The participant who joined last and is not moderating (kick_last, 1:1 consultation).
   auto last_plain = [&]() -> room::ParticipantId {
     room::ParticipantId best = 0;
@@ -36,9 +36,8 @@ void ConferenceService::on_key(Call& c, const ivr::KeyEvent& k) {
     return best;
   };
   auto call_of = [&](room::ParticipantId pid) -> CallId {
-    for (const auto& [id, x] : calls_)
-      if (x->participant == pid && x->state != CallState::ended) return id;
-    return kNoCall;
+    const Call* x = pid ? find_participant(pid) : nullptr;
+    return x ? x->id : kNoCall;
   };
   const float step = config_.key_gain_step_db;
   auto gains = [&](float dt, float dl) {
@@ -85,17 +84,17 @@ void ConferenceService::on_key(Call& c, const ivr::KeyEvent& k) {
     }
     case ivr::KeyAction::bring_back: {
       std::string side;
-      if (auto v = conference_.room(config_.tenant, room); v && !v->parent.empty()) {
+      if (auto v = conference_.room(c.tenant, room); v && !v->parent.empty()) {
         side = room;
       } else {
-        for (const auto& v2 : conference_.rooms(config_.tenant))
+        for (const auto& v2 : conference_.rooms(c.tenant))
           if (v2.parent == room) side = v2.name;
       }
       r = side.empty() ? Result<void>{errc::not_found} : bring_back(*actor, side);
       break;
     }
   }
-  if (!r) emit("key_failed", c.id, room, std::string(ivr::to_string(k.action)) + ": " + r.error().message());
+  if (!r) emit(c, event::KeyFailed{room, k.action, static_cast<errc>(r.error().value())});
 }
 
 }  // namespace libconf::service

@@ -69,10 +69,11 @@ bool valid_prefix(std::string_view s) noexcept {
 
 void ConferenceService::start_name_recording(Call& c) {
   const auto capacity = static_cast<std::size_t>(config_.room_rate_hz) * static_cast<std::size_t>(config_.name_max_ms) / 1000;
+  answer(c);  // early media may not carry the caller's voice: record an answered call
   auto rec = std::make_shared<detail::TrackRecorder>(c.leg, capacity);
   if (auto r = engine_.start_recording(c.lobby, rec); !r) {
     // The menu goes on without a name: joins and leaves get the tone alone.
-    emit("name_failed", c.id, "", r.error().message());
+    emit(c, event::NameFailed{static_cast<errc>(r.error().value())});
     apply(c, c.ivr->on_host_reply(ivr::HostReply::recorded(), now_ms_));
     return;
   }
@@ -81,7 +82,8 @@ void ConferenceService::start_name_recording(Call& c) {
   engine::PlayOptions o;  // "speak after the beep": heard by the caller, not recorded
   o.to_leg = c.leg;
   (void)engine_.play(c.lobby, prompts_.get("beep"), o);
-  emit("name_recording", c.id, "", "up to " + std::to_string(config_.name_max_ms) + " ms or '#'");
+  emit(c, event::NameRecording{config_.name_max_ms});
+  mark(c);
 }
 
 void ConferenceService::finish_name_recording(Call& c, const std::string& why) {
@@ -91,7 +93,7 @@ void ConferenceService::finish_name_recording(Call& c, const std::string& why) {
   std::vector<std::int16_t> name = trim_silence(c.name_recorder->recorded(), rate);
   c.name_recorder.reset();
   if (name.empty()) {
-    emit("name_recorded", c.id, "", "silent, ended by " + why);
+    emit(c, event::NameRecorded{0, why});
   } else {
     const auto ms = static_cast<std::int64_t>(name.size()) * 1000 / rate;
     for (const bool joined : {true, false}) {
@@ -105,13 +107,13 @@ void ConferenceService::finish_name_recording(Call& c, const std::string& why) {
       p->samples.insert(p->samples.end(), t.begin(), t.end());
       (joined ? c.joined_prompt : c.left_prompt) = std::move(p);
     }
-    emit("name_recorded", c.id, "", std::to_string(ms) + " ms, ended by " + why);
+    emit(c, event::NameRecorded{ms, why});
   }
   if (c.ivr && c.state == CallState::ivr) apply(c, c.ivr->on_host_reply(ivr::HostReply::recorded(), now_ms_));
 }
 
 void ConferenceService::announce(Call& c, const std::string& room, bool joined) {
-  const engine::RoomId target = engine_room(room);
+  const engine::RoomId target = engine_room(c.tenant, room);
   if (!config_.join_leave_tones || target == engine::kNoRoom) return;
   engine::PromptPtr p = joined ? c.joined_prompt : c.left_prompt;
   const bool named = p != nullptr;
@@ -119,8 +121,7 @@ void ConferenceService::announce(Call& c, const std::string& room, bool joined) 
     const char* id = joined ? "has_joined" : "has_left";
     p = prompts_.get(prompts_.has_recording(id) ? id : joined ? "join_tone" : "leave_tone");
   }
-  if (engine_.play(target, std::move(p)))
-    emit("announced", c.id, room, std::string(joined ? "joined" : "left") + (named ? " with recorded name" : " tone"));
+  if (engine_.play(target, std::move(p))) emit(c, event::Announced{room, joined, named});
 }
 
 Result<void> ConferenceService::set_name(const room::Actor& actor, CallId target, const std::string& name) {
@@ -137,7 +138,11 @@ Result<void> ConferenceService::set_name(const room::Actor& actor, CallId target
   c->name = name;
   c->joined_prompt.reset();  // a text name: announced by the tone alone
   c->left_prompt.reset();
-  emit("name_set", c->id, c->room, name);
+  emit(*c, event::NameSet{c->room, name});
+  // A moderator's name for a caller is kept: the number gets it back next time.
+  if (actor.id != c->participant)
+    store_write("caller name " + c->tenant, [rec = store::CallerNameRecord{c->tenant, c->caller_id, name}](
+                                                store::Store& st) { return st.put_caller_name(rec); });
   return {};
 }
 
@@ -145,16 +150,17 @@ Result<void> ConferenceService::set_name(const room::Actor& actor, CallId target
 
 void ConferenceService::call_operator(Call& c) {
   std::erase_if(operator_requests_, [&](const OperatorRequest& r) { return r.call == c.id; });
-  operator_requests_.push_back(OperatorRequest{c.id, c.room, now_ms_});
-  emit("operator_called", c.id, c.room, c.caller_id);
+  operator_requests_.push_back(OperatorRequest{c.id, c.tenant, c.room, now_ms_});
+  emit(c, event::OperatorCalled{c.room, c.caller_id});
   int alerted = 0;
-  for (auto& [id, o] : calls_) {
-    if (!o->is_operator || o->state == CallState::ended) continue;
+  for (CallId id : operators_) {
+    const Call* o = find(id);
+    if (!o || o->tenant != c.tenant) continue;
     engine::PlayOptions opt;
     opt.to_leg = o->leg;
     if (engine_.play(o->where, prompts_.get("operator_alert"), opt)) ++alerted;
   }
-  emit("operator_alerted", c.id, c.room, std::to_string(alerted) + " operator phone(s)");
+  emit(c, event::OperatorAlerted{c.room, alerted});
 }
 
 std::vector<OperatorRequest> ConferenceService::operator_requests() const { return operator_requests_; }
@@ -163,23 +169,21 @@ std::vector<OperatorRequest> ConferenceService::operator_requests() const { retu
 
 Result<void> ConferenceService::start_room_recording(const room::Actor& actor, const std::string& room,
                                                      const std::string& out_prefix, RecordingLimits limits) {
-  if (actor.tenant != config_.tenant || !room::allowed(actor.role, room::Action::record)) {
-    emit("action_denied", kNoCall, room, "record");
-    return errc::permission_denied;
+  if (auto ok = conference_.authorize(actor, room::Action::record, room, now_ms_); !ok) {
+    forward_conference_events();
+    return ok.error();
   }
   if (!valid_prefix(out_prefix) || limits.max_duration_ms <= 0 || limits.max_duration_ms > config_.max_recording_ms ||
       limits.max_tracks > config_.max_legs_per_room)
     return errc::invalid_argument;
-  if (!conference_.room(config_.tenant, room)) return errc::not_found;
-  if (recordings_.count(room)) return errc::already_exists;
-  const engine::RoomId er = engine_room(room);
-  if (er == engine::kNoRoom) return errc::invalid_state;
+  const RoomRef ref{actor.tenant, room};
+  if (recordings_.count(ref)) return errc::already_exists;
+  auto er_it = rooms_.find(ref);
+  if (er_it == rooms_.end()) return errc::invalid_state;
+  const engine::RoomId er = er_it->second.id;
   std::size_t tracks = limits.max_tracks;
-  if (tracks == 0) {
-    for (const auto& [id, c] : calls_)
-      if (c->state != CallState::ended && c->where == er) ++tracks;
-    tracks = std::min(tracks + kSpareTracks, config_.max_legs_per_room);
-  }
+  if (tracks == 0)
+    tracks = std::min(static_cast<std::size_t>(er_it->second.legs) + kSpareTracks, config_.max_legs_per_room);
   const auto capacity =
       static_cast<std::size_t>(config_.room_rate_hz) * static_cast<std::size_t>(limits.max_duration_ms) / 1000;
   auto a = std::make_unique<ActiveRecording>();
@@ -188,34 +192,36 @@ Result<void> ConferenceService::start_room_recording(const room::Actor& actor, c
   a->recorder = std::make_shared<detail::RoomTapeRecorder>(capacity, tracks);
   a->started_ms = now_ms_;
   if (auto r = engine_.start_recording(er, a->recorder); !r) return r;
-  recordings_.emplace(room, std::move(a));
-  emit("recording_started", kNoCall, room, out_prefix + ", " + std::to_string(tracks) + " tracks");
+  recordings_.emplace(ref, std::move(a));
+  emit(kNoCall, actor.tenant, event::RecordingStarted{room, out_prefix, tracks});
   return {};
 }
 
 Result<void> ConferenceService::stop_room_recording(const room::Actor& actor, const std::string& room) {
-  if (actor.tenant != config_.tenant || !room::allowed(actor.role, room::Action::record)) {
-    emit("action_denied", kNoCall, room, "record");
-    return errc::permission_denied;
+  if (auto ok = conference_.authorize(actor, room::Action::record, room, now_ms_); !ok) {
+    forward_conference_events();
+    return ok.error();
   }
-  auto it = recordings_.find(room);
+  auto it = recordings_.find(RoomRef{actor.tenant, room});
   if (it == recordings_.end() || !it->second->stop_reason.empty()) return errc::not_found;
   it->second->stop_reason = "stopped";
   it->second->stopped_ms = now_ms_;
   return engine_.stop_recording(it->second->engine_room);
 }
 
-bool ConferenceService::recording(const std::string& room) const { return recordings_.count(room) > 0; }
+bool ConferenceService::recording(const std::string& tenant, const std::string& room) const {
+  return recordings_.count(RoomRef{tenant, room}) > 0;
+}
 
 std::vector<RoomRecording> ConferenceService::take_recordings() { return std::exchange(finished_recordings_, {}); }
 
-void ConferenceService::finish_recording(const std::string& room, const std::string& reason) {
+void ConferenceService::finish_recording(const RoomRef& room, const std::string& reason) {
   auto it = recordings_.find(room);
   if (it == recordings_.end()) return;
   const ActiveRecording& a = *it->second;
   const detail::RoomTapeRecorder& rec = *a.recorder;
   RoomRecording out;
-  out.room = room;
+  out.room = room.second;
   out.out_prefix = a.out_prefix;
   out.sample_rate_hz = config_.room_rate_hz;
   out.started_ms = a.started_ms;
@@ -227,6 +233,7 @@ void ConferenceService::finish_recording(const std::string& room, const std::str
     if (t.leg == engine::kNoLeg) continue;
     RoomRecording::Track track;
     track.leg = t.leg;
+    // Also an ended call (kept for queries): a recording outlives its legs.
     for (const auto& [id, c] : calls_)
       if (c->leg == t.leg) {
         track.call = id;
@@ -237,9 +244,7 @@ void ConferenceService::finish_recording(const std::string& room, const std::str
     out.tracks.push_back(std::move(track));
   }
   const auto ms = static_cast<std::int64_t>(out.mix.size()) * 1000 / out.sample_rate_hz;
-  emit("recording_finished", kNoCall, room,
-       out.out_prefix + ": " + out.stop_reason + ", " + std::to_string(out.tracks.size()) + " tracks, " +
-           std::to_string(ms) + " ms");
+  emit(kNoCall, room.first, event::RecordingFinished{room.second, out.out_prefix, out.stop_reason, out.tracks.size(), ms});
   finished_recordings_.push_back(std::move(out));
   recordings_.erase(it);
 }

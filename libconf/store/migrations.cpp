@@ -107,6 +107,23 @@ CREATE TABLE moderator_sessions(
   logout_ms INTEGER NOT NULL);
 CREATE INDEX moderator_sessions_by_tenant ON moderator_sessions(tenant, id);
 )sql"},
+    Step{4, "records across hosts (host, Call-ID, UTC), room locks, caller names", R"sql(
+ALTER TABLE cdr_legs ADD COLUMN host_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE cdr_legs ADD COLUMN call_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE cdr_legs ADD COLUMN arrived_utc_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cdr_legs ADD COLUMN left_utc_ms INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX cdr_legs_by_tenant_time ON cdr_legs(tenant, arrived_utc_ms);
+ALTER TABLE moderator_sessions ADD COLUMN host_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE moderator_sessions ADD COLUMN call_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE moderator_sessions ADD COLUMN login_utc_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE moderator_sessions ADD COLUMN logout_utc_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rooms ADD COLUMN locked INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE caller_names(
+  tenant TEXT NOT NULL REFERENCES tenants(name),
+  caller_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  PRIMARY KEY (tenant, caller_id));
+)sql"},
 };
 
 }  // namespace

@@ -112,6 +112,23 @@ CREATE TABLE moderator_sessions(
   logout_ms bigint NOT NULL);
 CREATE INDEX moderator_sessions_by_tenant ON moderator_sessions(tenant, id);
 )sql"},
+    Step{4, "records across hosts (host, Call-ID, UTC), room locks, caller names", R"sql(
+ALTER TABLE cdr_legs ADD COLUMN host_id text NOT NULL DEFAULT '';
+ALTER TABLE cdr_legs ADD COLUMN call_id text NOT NULL DEFAULT '';
+ALTER TABLE cdr_legs ADD COLUMN arrived_utc_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE cdr_legs ADD COLUMN left_utc_ms bigint NOT NULL DEFAULT 0;
+CREATE INDEX cdr_legs_by_tenant_time ON cdr_legs(tenant, arrived_utc_ms);
+ALTER TABLE moderator_sessions ADD COLUMN host_id text NOT NULL DEFAULT '';
+ALTER TABLE moderator_sessions ADD COLUMN call_id text NOT NULL DEFAULT '';
+ALTER TABLE moderator_sessions ADD COLUMN login_utc_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE moderator_sessions ADD COLUMN logout_utc_ms bigint NOT NULL DEFAULT 0;
+ALTER TABLE rooms ADD COLUMN locked boolean NOT NULL DEFAULT false;
+CREATE TABLE caller_names(
+  tenant text COLLATE "C" NOT NULL REFERENCES tenants(name),
+  caller_id text COLLATE "C" NOT NULL,
+  name text NOT NULL,
+  PRIMARY KEY (tenant, caller_id));
+)sql"},
 };
 
 // Held (per transaction) by whoever migrates this database: the key is

@@ -16,7 +16,8 @@ Result<void> PgStore::append_cdr(const room::LegRecord& l) {
     const std::int64_t row =
         conn.query(
                 "INSERT INTO cdr_legs(leg, tenant, caller_id, did, billing_mode, role, arrived_ms, ivr_ms, queue_ms, "
-                "left_ms, exit_reason, exit_detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                "left_ms, exit_reason, exit_detail, host_id, call_id, arrived_utc_ms, left_utc_ms) "
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) "
                 "RETURNING id")
             .bind(static_cast<std::int64_t>(l.leg))
             .bind(l.tenant)
@@ -30,6 +31,10 @@ Result<void> PgStore::append_cdr(const room::LegRecord& l) {
             .bind(l.left_ms)
             .bind(room::to_string(l.exit))
             .bind(l.exit_detail)
+            .bind(l.host_id)
+            .bind(l.call_id)
+            .bind(l.arrived_utc_ms)
+            .bind(l.left_utc_ms)
             .run()
             .int64(0, 0);
     for (std::size_t i = 0; i < l.segments.size(); ++i) {
@@ -59,7 +64,8 @@ Result<std::vector<room::LegRecord>> PgStore::cdr(const std::string& tenant) {
     detail::PgTransaction tx(conn, detail::PgTransaction::Mode::read_only);
     const auto legs = conn.query(
                               "SELECT id, leg, tenant, caller_id, did, billing_mode, role, arrived_ms, ivr_ms, "
-                              "queue_ms, left_ms, exit_reason, exit_detail FROM cdr_legs WHERE tenant = $1 "
+                              "queue_ms, left_ms, exit_reason, exit_detail, host_id, call_id, arrived_utc_ms, "
+                              "left_utc_ms FROM cdr_legs WHERE tenant = $1 "
                               "ORDER BY id")
                           .bind(tenant)
                           .run();
@@ -80,6 +86,10 @@ Result<std::vector<room::LegRecord>> PgStore::cdr(const std::string& tenant) {
       l.left_ms = legs.int64(i, 10);
       l.exit = room::exit_reason_from_string(legs.text(i, 11)).value_or(room::ExitReason::error);
       l.exit_detail = legs.text(i, 12);
+      l.host_id = legs.text(i, 13);
+      l.call_id = legs.text(i, 14);
+      l.arrived_utc_ms = legs.int64(i, 15);
+      l.left_utc_ms = legs.int64(i, 16);
       index.emplace(legs.int64(i, 0), out.size());
       out.push_back(std::move(l));
     }
@@ -107,11 +117,16 @@ Result<void> PgStore::append_session(const room::ModeratorSession& m) {
   return impl_->run(Impl::Retry::write, [&]() -> Result<void> {
     detail::PgTransaction tx(impl_->conn);
     impl_->conn
-        .query("INSERT INTO moderator_sessions(tenant, moderator, login_ms, logout_ms) VALUES ($1, $2, $3, $4)")
+        .query("INSERT INTO moderator_sessions(tenant, moderator, login_ms, logout_ms, host_id, call_id, "
+               "login_utc_ms, logout_utc_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(m.tenant)
         .bind(m.moderator)
         .bind(m.login_ms)
         .bind(m.logout_ms)
+        .bind(m.host_id)
+        .bind(m.call_id)
+        .bind(m.login_utc_ms)
+        .bind(m.logout_utc_ms)
         .run();
     tx.commit();
     return {};
@@ -122,13 +137,15 @@ Result<std::vector<room::ModeratorSession>> PgStore::sessions(const std::string&
   if (detail::impossible_key(tenant)) return std::vector<room::ModeratorSession>{};
   return impl_->run(Impl::Retry::read, [&]() -> Result<std::vector<room::ModeratorSession>> {
     const auto rows = impl_->conn
-                          .query("SELECT tenant, moderator, login_ms, logout_ms FROM moderator_sessions "
+                          .query("SELECT tenant, moderator, login_ms, logout_ms, host_id, call_id, login_utc_ms, "
+                                 "logout_utc_ms FROM moderator_sessions "
                                  "WHERE tenant = $1 ORDER BY id")
                           .bind(tenant)
                           .run();
     std::vector<room::ModeratorSession> out;
     for (int i = 0; i < rows.size(); ++i)
-      out.push_back({rows.text(i, 0), rows.text(i, 1), rows.int64(i, 2), rows.int64(i, 3)});
+      out.push_back({rows.text(i, 0), rows.text(i, 1), rows.int64(i, 2), rows.int64(i, 3), rows.text(i, 4),
+                     rows.text(i, 5), rows.int64(i, 6), rows.int64(i, 7)});
     return out;
   });
 }

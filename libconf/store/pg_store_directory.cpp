@@ -11,7 +11,7 @@ DidRecord read_did(const detail::PgRows& rows, int i) {
   DidRecord d;
   d.number = rows.text(i, 0);
   d.tenant = rows.text(i, 1);
-  d.target = did_target_from_string(rows.text(i, 2)).value_or(DidTarget::menu);
+  d.target = ivr::did_target_from_string(rows.text(i, 2)).value_or(DidTarget::menu);
   d.room = rows.is_null(i, 3) ? std::string{} : rows.text(i, 3);
   d.billing = room::billing_mode_from_string(rows.text(i, 4)).value_or(room::BillingMode::caller_pays);
   return d;
@@ -42,6 +42,42 @@ std::vector<GroupRecord> read_groups(detail::PgConn& conn, const std::string& te
 }
 
 }  // namespace
+
+Result<void> PgStore::put_caller_name(const CallerNameRecord& r) {
+  detail::validate(r);
+  return impl_->run(Impl::Retry::idempotent, [&]() -> Result<void> {
+    detail::PgTransaction tx(impl_->conn);
+    if (r.name.empty()) {
+      impl_->conn.query("DELETE FROM caller_names WHERE tenant = $1 AND caller_id = $2")
+          .bind(r.tenant)
+          .bind(r.caller_id)
+          .run();
+    } else {
+      impl_->conn
+          .query("INSERT INTO caller_names(tenant, caller_id, name) VALUES ($1, $2, $3) "
+                 "ON CONFLICT (tenant, caller_id) DO UPDATE SET name = excluded.name")
+          .bind(r.tenant)
+          .bind(r.caller_id)
+          .bind(r.name)
+          .run();
+    }
+    tx.commit();
+    return {};
+  });
+}
+
+Result<CallerNameRecord> PgStore::caller_name(const std::string& tenant, const std::string& caller_id) {
+  if (detail::impossible_key(tenant) || detail::impossible_key(caller_id)) return errc::not_found;
+  return impl_->run(Impl::Retry::read, [&]() -> Result<CallerNameRecord> {
+    const auto rows = impl_->conn
+                          .query("SELECT tenant, caller_id, name FROM caller_names WHERE tenant = $1 AND caller_id = $2")
+                          .bind(tenant)
+                          .bind(caller_id)
+                          .run();
+    if (rows.empty()) return errc::not_found;
+    return CallerNameRecord{rows.text(0, 0), rows.text(0, 1), rows.text(0, 2)};
+  });
+}
 
 Result<void> PgStore::put_group(const GroupRecord& g) {
   detail::validate(g);

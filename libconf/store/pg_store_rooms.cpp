@@ -22,7 +22,8 @@ void bind_room(detail::PgQuery& q, const RoomRecord& r) {
       .bind(c.end_with_last_moderator)
       .bind(c.end_grace_ms)
       .bind(detail::join_lines(c.acl.allow))
-      .bind(detail::join_lines(c.acl.deny));
+      .bind(detail::join_lines(c.acl.deny))
+      .bind(r.locked);
 }
 
 RoomRecord read_room(const detail::PgRows& rows, int i) {
@@ -41,6 +42,7 @@ RoomRecord read_room(const detail::PgRows& rows, int i) {
   c.end_grace_ms = rows.int64(i, 10);
   c.acl.allow = detail::split_lines(rows.text(i, 11));
   c.acl.deny = detail::split_lines(rows.text(i, 12));
+  r.locked = rows.boolean(i, 13);
   return r;
 }
 
@@ -57,7 +59,7 @@ Result<void> PgStore::add_room(const RoomRecord& r) {
     auto q = impl_->conn.query(
         "INSERT INTO rooms(tenant, name, topic, max_members, participant_pin_hash, moderator_pin_hash, "
         "listener_pin_hash, when_full, wait_for_moderator, end_with_last_moderator, end_grace_ms, acl_allow, "
-        "acl_deny) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+        "acl_deny, locked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)");
     bind_room(q, r);
     q.run();
     tx.commit();
@@ -72,7 +74,7 @@ Result<void> PgStore::update_room(const RoomRecord& r) {
     auto q = impl_->conn.query(
         "UPDATE rooms SET topic = $3, max_members = $4, participant_pin_hash = $5, moderator_pin_hash = $6, "
         "listener_pin_hash = $7, when_full = $8, wait_for_moderator = $9, end_with_last_moderator = $10, "
-        "end_grace_ms = $11, acl_allow = $12, acl_deny = $13 WHERE tenant = $1 AND name = $2");
+        "end_grace_ms = $11, acl_allow = $12, acl_deny = $13, locked = $14 WHERE tenant = $1 AND name = $2");
     bind_room(q, r);
     if (q.run().affected() == 0) return errc::not_found;
     tx.commit();
@@ -86,7 +88,7 @@ Result<RoomRecord> PgStore::room(const std::string& tenant, const std::string& n
     const auto rows = impl_->conn
                           .query("SELECT tenant, name, topic, max_members, participant_pin_hash, moderator_pin_hash, "
                                  "listener_pin_hash, when_full, wait_for_moderator, end_with_last_moderator, "
-                                 "end_grace_ms, acl_allow, acl_deny FROM rooms WHERE tenant = $1 AND name = $2")
+                                 "end_grace_ms, acl_allow, acl_deny, locked FROM rooms WHERE tenant = $1 AND name = $2")
                           .bind(tenant)
                           .bind(name)
                           .run();
@@ -101,7 +103,7 @@ Result<std::vector<RoomRecord>> PgStore::rooms(const std::string& tenant) {
     const auto rows = impl_->conn
                           .query("SELECT tenant, name, topic, max_members, participant_pin_hash, moderator_pin_hash, "
                                  "listener_pin_hash, when_full, wait_for_moderator, end_with_last_moderator, "
-                                 "end_grace_ms, acl_allow, acl_deny FROM rooms WHERE tenant = $1 ORDER BY name")
+                                 "end_grace_ms, acl_allow, acl_deny, locked FROM rooms WHERE tenant = $1 ORDER BY name")
                           .bind(tenant)
                           .run();
     std::vector<RoomRecord> out;

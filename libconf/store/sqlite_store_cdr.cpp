@@ -13,7 +13,8 @@ Result<void> SqliteStore::append_cdr(const room::LegRecord& l) {
     detail::Transaction tx(db);
     db.query(
           "INSERT INTO cdr_legs(leg, tenant, caller_id, did, billing_mode, role, arrived_ms, ivr_ms, queue_ms, "
-          "left_ms, exit_reason, exit_detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          "left_ms, exit_reason, exit_detail, host_id, call_id, arrived_utc_ms, left_utc_ms) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(static_cast<std::int64_t>(l.leg))
         .bind(l.tenant)
         .bind(l.caller_id)
@@ -26,6 +27,10 @@ Result<void> SqliteStore::append_cdr(const room::LegRecord& l) {
         .bind(l.left_ms)
         .bind(room::to_string(l.exit))
         .bind(l.exit_detail)
+        .bind(l.host_id)
+        .bind(l.call_id)
+        .bind(l.arrived_utc_ms)
+        .bind(l.left_utc_ms)
         .run();
     const std::int64_t row = db.last_insert_rowid();
     for (std::size_t i = 0; i < l.segments.size(); ++i) {
@@ -54,7 +59,8 @@ Result<std::vector<room::LegRecord>> SqliteStore::cdr(const std::string& tenant)
     {
       auto q = db.query(
           "SELECT id, leg, tenant, caller_id, did, billing_mode, role, arrived_ms, ivr_ms, queue_ms, left_ms, "
-          "exit_reason, exit_detail FROM cdr_legs WHERE tenant = ? ORDER BY id");
+          "exit_reason, exit_detail, host_id, call_id, arrived_utc_ms, left_utc_ms FROM cdr_legs WHERE tenant = ? "
+          "ORDER BY id");
       q.bind(tenant);
       while (q.step()) {
         room::LegRecord l;
@@ -70,6 +76,10 @@ Result<std::vector<room::LegRecord>> SqliteStore::cdr(const std::string& tenant)
         l.left_ms = q.int64(10);
         l.exit = room::exit_reason_from_string(q.text(11)).value_or(room::ExitReason::error);
         l.exit_detail = q.text(12);
+        l.host_id = q.text(13);
+        l.call_id = q.text(14);
+        l.arrived_utc_ms = q.int64(15);
+        l.left_utc_ms = q.int64(16);
         rows.emplace_back(q.int64(0), std::move(l));
       }
     }
@@ -92,11 +102,16 @@ Result<void> SqliteStore::append_session(const room::ModeratorSession& m) {
   detail::validate(m);
   return detail::guarded([&]() -> Result<void> {
     impl_->db
-        .query("INSERT INTO moderator_sessions(tenant, moderator, login_ms, logout_ms) VALUES (?, ?, ?, ?)")
+        .query("INSERT INTO moderator_sessions(tenant, moderator, login_ms, logout_ms, host_id, call_id, "
+               "login_utc_ms, logout_utc_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(m.tenant)
         .bind(m.moderator)
         .bind(m.login_ms)
         .bind(m.logout_ms)
+        .bind(m.host_id)
+        .bind(m.call_id)
+        .bind(m.login_utc_ms)
+        .bind(m.logout_utc_ms)
         .run();
     return {};
   });
@@ -105,10 +120,12 @@ Result<void> SqliteStore::append_session(const room::ModeratorSession& m) {
 Result<std::vector<room::ModeratorSession>> SqliteStore::sessions(const std::string& tenant) {
   return detail::guarded([&]() -> Result<std::vector<room::ModeratorSession>> {
     auto q = impl_->db.query(
-        "SELECT tenant, moderator, login_ms, logout_ms FROM moderator_sessions WHERE tenant = ? ORDER BY id");
+        "SELECT tenant, moderator, login_ms, logout_ms, host_id, call_id, login_utc_ms, logout_utc_ms "
+        "FROM moderator_sessions WHERE tenant = ? ORDER BY id");
     q.bind(tenant);
     std::vector<room::ModeratorSession> out;
-    while (q.step()) out.push_back({q.text(0), q.text(1), q.int64(2), q.int64(3)});
+    while (q.step())
+      out.push_back({q.text(0), q.text(1), q.int64(2), q.int64(3), q.text(4), q.text(5), q.int64(6), q.int64(7)});
     return out;
   });
 }

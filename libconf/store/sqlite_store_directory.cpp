@@ -11,13 +11,40 @@ DidRecord read_did(const detail::Query& q) {
   DidRecord d;
   d.number = q.text(0);
   d.tenant = q.text(1);
-  d.target = did_target_from_string(q.text(2)).value_or(DidTarget::menu);
+  d.target = ivr::did_target_from_string(q.text(2)).value_or(DidTarget::menu);
   d.room = q.is_null(3) ? std::string{} : q.text(3);
   d.billing = room::billing_mode_from_string(q.text(4)).value_or(room::BillingMode::caller_pays);
   return d;
 }
 
 }  // namespace
+
+Result<void> SqliteStore::put_caller_name(const CallerNameRecord& r) {
+  detail::validate(r);
+  return detail::guarded([&]() -> Result<void> {
+    if (r.name.empty()) {
+      impl_->db.query("DELETE FROM caller_names WHERE tenant = ? AND caller_id = ?").bind(r.tenant).bind(r.caller_id).run();
+      return {};
+    }
+    impl_->db
+        .query("INSERT INTO caller_names(tenant, caller_id, name) VALUES (?, ?, ?) "
+               "ON CONFLICT(tenant, caller_id) DO UPDATE SET name = excluded.name")
+        .bind(r.tenant)
+        .bind(r.caller_id)
+        .bind(r.name)
+        .run();
+    return {};
+  });
+}
+
+Result<CallerNameRecord> SqliteStore::caller_name(const std::string& tenant, const std::string& caller_id) {
+  return detail::guarded([&]() -> Result<CallerNameRecord> {
+    auto q = impl_->db.query("SELECT tenant, caller_id, name FROM caller_names WHERE tenant = ? AND caller_id = ?");
+    q.bind(tenant).bind(caller_id);
+    if (!q.step()) return errc::not_found;
+    return CallerNameRecord{q.text(0), q.text(1), q.text(2)};
+  });
+}
 
 Result<void> SqliteStore::put_group(const GroupRecord& g) {
   detail::validate(g);

@@ -22,7 +22,8 @@ void bind_room(detail::Query& q, const RoomRecord& r) {
       .bind(c.end_with_last_moderator)
       .bind(c.end_grace_ms)
       .bind(detail::join_lines(c.acl.allow))
-      .bind(detail::join_lines(c.acl.deny));
+      .bind(detail::join_lines(c.acl.deny))
+      .bind(r.locked);
 }
 
 RoomRecord read_room(const detail::Query& q) {
@@ -41,6 +42,7 @@ RoomRecord read_room(const detail::Query& q) {
   c.end_grace_ms = q.int64(10);
   c.acl.allow = detail::split_lines(q.text(11));
   c.acl.deny = detail::split_lines(q.text(12));
+  r.locked = q.int64(13) != 0;
   return r;
 }
 
@@ -52,7 +54,7 @@ Result<void> SqliteStore::add_room(const RoomRecord& r) {
     auto q = impl_->db.query(
         "INSERT INTO rooms(tenant, name, topic, max_members, participant_pin_hash, moderator_pin_hash, "
         "listener_pin_hash, when_full, wait_for_moderator, end_with_last_moderator, end_grace_ms, acl_allow, "
-        "acl_deny) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "acl_deny, locked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     bind_room(q, r);
     q.run();
     return {};
@@ -71,8 +73,8 @@ Result<void> SqliteStore::update_room(const RoomRecord& r) {
     auto q = impl_->db.query(
         "UPDATE rooms SET tenant = ?, name = ?, topic = ?, max_members = ?, participant_pin_hash = ?, "
         "moderator_pin_hash = ?, listener_pin_hash = ?, when_full = ?, wait_for_moderator = ?, "
-        "end_with_last_moderator = ?, end_grace_ms = ?, acl_allow = ?, acl_deny = ? "
-        "WHERE tenant = ?14 AND name = ?15");
+        "end_with_last_moderator = ?, end_grace_ms = ?, acl_allow = ?, acl_deny = ?, locked = ? "
+        "WHERE tenant = ?15 AND name = ?16");
     bind_room(q, r);
     q.bind(r.tenant).bind(r.config.name);
     q.run();
@@ -85,7 +87,7 @@ Result<RoomRecord> SqliteStore::room(const std::string& tenant, const std::strin
   return detail::guarded([&]() -> Result<RoomRecord> {
     auto q = impl_->db.query(
         "SELECT tenant, name, topic, max_members, participant_pin_hash, moderator_pin_hash, listener_pin_hash, "
-        "when_full, wait_for_moderator, end_with_last_moderator, end_grace_ms, acl_allow, acl_deny "
+        "when_full, wait_for_moderator, end_with_last_moderator, end_grace_ms, acl_allow, acl_deny, locked "
         "FROM rooms WHERE tenant = ? AND name = ?");
     q.bind(tenant).bind(name);
     if (!q.step()) return errc::not_found;
@@ -97,7 +99,7 @@ Result<std::vector<RoomRecord>> SqliteStore::rooms(const std::string& tenant) {
   return detail::guarded([&]() -> Result<std::vector<RoomRecord>> {
     auto q = impl_->db.query(
         "SELECT tenant, name, topic, max_members, participant_pin_hash, moderator_pin_hash, listener_pin_hash, "
-        "when_full, wait_for_moderator, end_with_last_moderator, end_grace_ms, acl_allow, acl_deny "
+        "when_full, wait_for_moderator, end_with_last_moderator, end_grace_ms, acl_allow, acl_deny, locked "
         "FROM rooms WHERE tenant = ? ORDER BY name");
     q.bind(tenant);
     std::vector<RoomRecord> out;

@@ -13,49 +13,11 @@ constexpr std::size_t kMaxGroupMembers = 1000;
 constexpr std::size_t kMaxNumberLength = 128;  // a SIP URI fits
 constexpr std::size_t kMaxDidLength = 32;
 
-// Offset of the first byte that does not start or continue a well-formed UTF-8
-// sequence (RFC 3629, Table 3-7 of the Unicode standard), or npos.
-std::size_t first_invalid_utf8(std::string_view s) noexcept {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c == 0xE0) len = 3, lo = 0xA0;
-    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) len = 3;
-    else if (c == 0xED) len = 3, hi = 0x9F;  // no UTF-16 surrogates
-    else if (c == 0xF0) len = 4, lo = 0x90;
-    else if (c >= 0xF1 && c <= 0xF3) len = 4;
-    else if (c == 0xF4) len = 4, hi = 0x8F;  // nothing above U+10FFFF
-    else return i;
-    if (i + len > n || p[i + 1] < lo || p[i + 1] > hi) return i;
-    for (std::size_t k = 2; k < len; ++k)
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
-std::string hex_byte(unsigned char c) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  return {'0', 'x', kDigits[c >> 4], kDigits[c & 0xF]};
-}
 
 }  // namespace
 
 void validate_utf8(std::string_view what, std::string_view text) {
-  const std::size_t at = first_invalid_utf8(text);
-  if (at != std::string_view::npos)
-    throw Error(errc::invalid_argument, std::string(what) + " is not valid UTF-8 (byte " +
-                                            hex_byte(static_cast<unsigned char>(text[at])) + " at offset " +
-                                            std::to_string(at) + ")");
+  room::validate_utf8(what, text);
 }
 
 void validate_free_text(std::string_view what, std::string_view text) {
@@ -73,7 +35,7 @@ void validate_field(std::string_view what, std::string_view text, std::size_t ma
 }
 
 bool impossible_key(std::string_view key) noexcept {
-  return key.find('\0') != std::string_view::npos || first_invalid_utf8(key) != std::string_view::npos;
+  return key.find('\0') != std::string_view::npos || room::first_invalid_utf8(key) != std::string_view::npos;
 }
 
 void validate(const TenantRecord& t) {
@@ -129,12 +91,22 @@ void validate(const room::LegRecord& l) {
   validate_free_text("CDR caller ID", l.caller_id);
   validate_free_text("CDR DID", l.did);
   validate_free_text("CDR exit detail", l.exit_detail);
+  validate_free_text("CDR host id", l.host_id);
+  validate_free_text("CDR call id", l.call_id);
   for (const auto& s : l.segments) validate_free_text("CDR segment room", s.room);
 }
 
 void validate(const room::ModeratorSession& m) {
   room::validate_name("tenant name", m.tenant);
-  room::validate_name("moderator name", m.moderator);
+  validate_free_text("moderator", m.moderator);  // a caller ID when no named moderator logged in
+  validate_free_text("session host id", m.host_id);
+  validate_free_text("session call id", m.call_id);
+}
+
+void validate(const CallerNameRecord& r) {
+  room::validate_name("tenant name", r.tenant);
+  validate_field("caller ID", r.caller_id, kMaxNumberLength);
+  validate_free_text("caller name", r.name);
 }
 
 }  // namespace libconf::store::detail

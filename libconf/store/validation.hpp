@@ -32,5 +32,6 @@ void validate(const GroupRecord& group);
 void validate(const DidRecord& did);
 void validate(const room::LegRecord& leg);
 void validate(const room::ModeratorSession& session);
+void validate(const CallerNameRecord& record);
 
 }  // namespace libconf::store::detail

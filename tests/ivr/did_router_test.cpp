@@ -28,13 +28,13 @@ TEST(DidRouter, ExactNumberBeatsPrefix) {
   EXPECT_EQ(m->route->target, DidTarget::room);
   EXPECT_EQ(m->room, "4711");
   EXPECT_EQ(m->route->menu, "direct");
-  EXPECT_EQ(m->route->billing, BillingMode::caller_pays);
+  EXPECT_EQ(m->route->billing, room::BillingMode::caller_pays);
 }
 
 TEST(DidRouter, BillingModeFollowsTheNumber) {
   DidRouter r = sample_router();
-  EXPECT_EQ(r.route("+498001234567")->route->billing, BillingMode::initiator_pays);
-  EXPECT_EQ(r.route("+493012345600")->route->billing, BillingMode::caller_pays);
+  EXPECT_EQ(r.route("+498001234567")->route->billing, room::BillingMode::initiator_pays);
+  EXPECT_EQ(r.route("+493012345600")->route->billing, room::BillingMode::caller_pays);
 }
 
 TEST(DidRouter, PrefixCoversTheRestOfTheBlock) {
@@ -67,9 +67,9 @@ TEST(DidRouter, UnknownNumbersAreNotFound) {
 
 TEST(DidRouter, LongestPrefixWins) {
   DidRouter r;
-  r.add_prefix("+49", DidRoute{DidTarget::menu, "german", "", false, BillingMode::caller_pays});
-  r.add_prefix("+4930", DidRoute{DidTarget::menu, "berlin", "", false, BillingMode::caller_pays});
-  r.add_prefix("+4", DidRoute{DidTarget::operator_queue, "", "", false, BillingMode::caller_pays});
+  r.add_prefix("+49", DidRoute{DidTarget::menu, "german", "", false, room::BillingMode::caller_pays});
+  r.add_prefix("+4930", DidRoute{DidTarget::menu, "berlin", "", false, room::BillingMode::caller_pays});
+  r.add_prefix("+4", DidRoute{DidTarget::operator_queue, "", "", false, room::BillingMode::caller_pays});
   EXPECT_EQ(r.route("+49301")->route->menu, "berlin");
   EXPECT_EQ(r.route("+4989")->route->menu, "german");
   EXPECT_EQ(r.route("+41")->route->target, DidTarget::operator_queue);
@@ -77,14 +77,14 @@ TEST(DidRouter, LongestPrefixWins) {
 
 TEST(DidRouter, ApiRejectsBadRoutes) {
   DidRouter r;
-  r.add_exact("123", DidRoute{DidTarget::menu, "m", "", false, BillingMode::caller_pays});
-  EXPECT_THROW(r.add_exact("123", DidRoute{DidTarget::menu, "m", "", false, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("12a", DidRoute{DidTarget::menu, "m", "", false, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("1+2", DidRoute{DidTarget::menu, "m", "", false, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("", DidRoute{DidTarget::menu, "m", "", false, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::menu, "", "", false, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::room, "", "", true, BillingMode::caller_pays}), Error);
-  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::operator_queue, "m", "", false, BillingMode::caller_pays}), Error);
+  r.add_exact("123", DidRoute{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays});
+  EXPECT_THROW(r.add_exact("123", DidRoute{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("12a", DidRoute{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("1+2", DidRoute{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("", DidRoute{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::menu, "", "", false, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::room, "", "", true, room::BillingMode::caller_pays}), Error);
+  EXPECT_THROW(r.add_exact("5", DidRoute{DidTarget::operator_queue, "m", "", false, room::BillingMode::caller_pays}), Error);
   EXPECT_EQ(r.size(), 1u);
 }
 
@@ -92,6 +92,25 @@ struct BadDids {
   std::string json;
   std::string message;
 };
+
+TEST(DidRouter, RoutesNameTheirTenant) {
+  const auto r = DidRouter::parse(R"({"routes": [
+      {"number": "+4930100", "room": "1000", "tenant": "acme"},
+      {"number": "+4930200", "menu": "default"}]})",
+                                  "t.json");
+  EXPECT_EQ(r.route("+4930100")->route->tenant, "acme");
+  EXPECT_EQ(r.route("+4930200")->route->tenant, "");
+  try {
+    (void)DidRouter::parse(R"({"routes": [{"number": "1", "menu": "m", "tenant": "no/slash"}]})", "t.json");
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("routes[0].tenant"), std::string::npos) << e.what();
+  }
+  DidRoute bad{DidTarget::menu, "m", "", false, room::BillingMode::caller_pays};
+  bad.tenant = "-x";
+  DidRouter api;
+  EXPECT_THROW(api.add_exact("5", bad), Error);
+}
 
 TEST(DidRouter, BadFilesNameFileFieldAndValue) {
   const BadDids cases[] = {
@@ -106,7 +125,7 @@ TEST(DidRouter, BadFilesNameFileFieldAndValue) {
       {R"({"routes": [{"number": "1", "room_from_suffix": true}]})", "routes[0].room_from_suffix: needs a prefix route"},
       {R"({"routes": [{"number": "1", "operator": true, "room": "2"}]})",
        "routes[0].operator: an operator route takes no menu or room"},
-      {R"({"routes": [{"number": "1", "menu": "m", "tenant": "x"}]})", "routes[0].tenant: unknown field"},
+      {R"({"routes": [{"number": "1", "menu": "m", "owner": "x"}]})", "routes[0].owner: unknown field"},
       {R"({"routes": [{"number": "1", "menu": "m"}, {"number": "2", "menu": "m", "menu": "n"}]})",
        "dids.json: routes[1].menu: repeated key"},
       {R"({"routes": {}})", "dids.json: routes: {} is not an array"},

@@ -17,7 +17,7 @@ TEST(IvrRandom, SessionsSurviveAnyInputSequence) {
   std::mt19937 rng(20261123);
   const std::string_view symbols = "0123456789*#ABCDx";
   const HostReply replies[] = {HostReply::room_found(), HostReply::room_unknown(),
-                               HostReply::pin_ok(CallerRole::moderator), HostReply::pin_wrong(),
+                               HostReply::pin_ok(room::Role::moderator), HostReply::pin_wrong(),
                                HostReply::locked_out(), HostReply::recorded()};
   auto menu = Menu::builtin_default();
   int finished = 0;

@@ -31,7 +31,7 @@ TEST(IvrSessionAlloc, WholeCallsAllocateNothingAfterStart) {
       actions += s.on_prompt_done(t += 1000).size();
     }
     for (char d : std::string_view("1234#")) actions += s.on_digit(d, t += 100).size();
-    actions += s.on_host_reply(HostReply::pin_ok(CallerRole::moderator), t).size();
+    actions += s.on_host_reply(HostReply::pin_ok(room::Role::moderator), t).size();
     auto last = s.on_prompt_done(t += 1000);
     actions += last.size();
     EXPECT_EQ(scope.count(), 0u) << "call " << call;
@@ -43,7 +43,7 @@ TEST(IvrSessionAlloc, WholeCallsAllocateNothingAfterStart) {
 }
 
 TEST(IvrSessionAlloc, KeyMapMatcherAllocatesNothing) {
-  KeyMapMatcher m(KeyMap::builtin_default(), CallerRole::moderator);
+  KeyMapMatcher m(KeyMap::builtin_default(), room::Role::moderator);
   libconf::test::AllocationScope scope;
   std::int64_t t = 0;
   int matched = 0;

@@ -66,7 +66,7 @@ TEST(IvrSession, DefaultFlowJoinsWithTheRoleTheHostConfirmed) {
   reach_pin_entry(c);
   EXPECT_EQ(c.session.state_name(), "pin");
   EXPECT_EQ(c.type("1234#"), Texts{"check 4711 1234"});
-  EXPECT_EQ(c.reply(HostReply::pin_ok(CallerRole::moderator)), Texts{"play joining"});
+  EXPECT_EQ(c.reply(HostReply::pin_ok(room::Role::moderator)), Texts{"play joining"});
   EXPECT_EQ(c.digit('5'), Texts{});  // the join prompt does not allow barge-in
   EXPECT_FALSE(c.session.finished());
   EXPECT_EQ(c.prompt_done(), Texts{"join 4711 moderator"});
@@ -115,7 +115,7 @@ TEST(IvrSession, SecondPinIsRightAfterOneWrong) {
   c.prompt_done();
   c.prompt_done();
   EXPECT_EQ(c.type("1234#"), Texts{"check 4711 1234"});
-  EXPECT_EQ(c.reply(HostReply::pin_ok(CallerRole::participant)), Texts{"play joining"});
+  EXPECT_EQ(c.reply(HostReply::pin_ok(room::Role::participant)), Texts{"play joining"});
   EXPECT_EQ(c.prompt_done(), Texts{"join 4711 participant"});
 }
 
@@ -213,11 +213,11 @@ TEST(IvrSession, LockedOutGoesToTheOperatorWithThatReason) {
 
 TEST(IvrSession, RepliesThatAnswerNothingAreIgnored) {
   Caller c(Menu::builtin_default());
-  EXPECT_EQ(c.reply(HostReply::pin_ok(CallerRole::superuser)), Texts{});  // before start
+  EXPECT_EQ(c.reply(HostReply::pin_ok(room::Role::superuser)), Texts{});  // before start
   reach_room_entry(c);
   EXPECT_EQ(c.reply(HostReply::room_found()), Texts{});  // no question asked
   c.type("4711#");
-  EXPECT_EQ(c.reply(HostReply::pin_ok(CallerRole::superuser)), Texts{});  // wrong answer kind
+  EXPECT_EQ(c.reply(HostReply::pin_ok(room::Role::superuser)), Texts{});  // wrong answer kind
   EXPECT_EQ(c.reply(HostReply::room_found()), Texts{"play enter_pin"});
   EXPECT_EQ(c.start(), Texts{});  // a second start does nothing
 }
@@ -237,7 +237,7 @@ TEST(IvrSession, DirectMenuUsesThePresetRoom) {
   EXPECT_FALSE(c.session.preset_room("1"));  // too late
   EXPECT_EQ(c.prompt_done(), Texts{"play enter_pin"});
   EXPECT_EQ(c.type("55#"), (Texts{"stop", "check 4711 55"}));
-  EXPECT_EQ(c.reply(HostReply::pin_ok(CallerRole::listener)), Texts{"play joining"});
+  EXPECT_EQ(c.reply(HostReply::pin_ok(room::Role::listener)), Texts{"play joining"});
   EXPECT_EQ(c.prompt_done(), Texts{"join 4711 listener"});
 }
 

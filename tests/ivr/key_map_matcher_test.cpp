@@ -15,7 +15,7 @@ std::shared_ptr<const KeyMap> ambiguous_map() {
 }
 
 TEST(KeyMapMatcher, UnambiguousKeyFiresAtOnce) {
-  KeyMapMatcher m(ambiguous_map(), CallerRole::moderator);
+  KeyMapMatcher m(ambiguous_map(), room::Role::moderator);
   KeyEvent e = m.on_digit('1', 0);
   EXPECT_EQ(e.status, KeyStatus::matched);
   EXPECT_EQ(e.action, KeyAction::toggle_mute);
@@ -23,7 +23,7 @@ TEST(KeyMapMatcher, UnambiguousKeyFiresAtOnce) {
 }
 
 TEST(KeyMapMatcher, AmbiguousPrefixIsResolvedByTimeout) {
-  KeyMapMatcher m(ambiguous_map(), CallerRole::moderator);
+  KeyMapMatcher m(ambiguous_map(), room::Role::moderator);
   EXPECT_EQ(m.on_digit('*', 1000).status, KeyStatus::pending);  // "*" or "*1"?
   EXPECT_EQ(m.pending_sequence(), "*");
   EXPECT_EQ(m.next_deadline_ms(), 3000);
@@ -35,7 +35,7 @@ TEST(KeyMapMatcher, AmbiguousPrefixIsResolvedByTimeout) {
 }
 
 TEST(KeyMapMatcher, LongerSequenceWinsWhenTypedInTime) {
-  KeyMapMatcher m(ambiguous_map(), CallerRole::moderator);
+  KeyMapMatcher m(ambiguous_map(), room::Role::moderator);
   EXPECT_EQ(m.on_digit('*', 1000).status, KeyStatus::pending);
   EXPECT_EQ(m.on_digit('1', 2500).status, KeyStatus::pending);  // "*1" is a prefix of "*11"
   EXPECT_EQ(m.next_deadline_ms(), 4500);                          // the timer restarts per digit
@@ -50,7 +50,7 @@ TEST(KeyMapMatcher, LongerSequenceWinsWhenTypedInTime) {
 }
 
 TEST(KeyMapMatcher, UnknownSequenceIsDropped) {
-  KeyMapMatcher m(ambiguous_map(), CallerRole::moderator);
+  KeyMapMatcher m(ambiguous_map(), room::Role::moderator);
   EXPECT_EQ(m.on_digit('7', 0).status, KeyStatus::no_match);
   m.on_digit('*', 100);
   EXPECT_EQ(m.on_digit('9', 200).status, KeyStatus::no_match);  // "*9": neither "*" nor "*1"
@@ -61,19 +61,19 @@ TEST(KeyMapMatcher, UnknownSequenceIsDropped) {
 }
 
 TEST(KeyMapMatcher, RolesHaveTheirOwnKeys) {
-  KeyMapMatcher m(ambiguous_map(), CallerRole::participant);
+  KeyMapMatcher m(ambiguous_map(), room::Role::participant);
   KeyEvent e = m.on_digit('*', 0);  // no "*1" for participants: no wait
   EXPECT_EQ(e.status, KeyStatus::matched);
   EXPECT_EQ(e.action, KeyAction::call_operator);
   m.on_digit('*', 0);  // would wait as moderator...
-  m.set_role(CallerRole::moderator);  // ...a role change resets
+  m.set_role(room::Role::moderator);  // ...a role change resets
   EXPECT_EQ(m.pending_sequence(), "");
-  KeyMapMatcher listener(ambiguous_map(), CallerRole::listener);  // no keys at all
+  KeyMapMatcher listener(ambiguous_map(), room::Role::listener);  // no keys at all
   EXPECT_EQ(listener.on_digit('1', 0).status, KeyStatus::no_match);
 }
 
 TEST(KeyMapMatcher, InviteCollectsTheNumberUntilHash) {
-  KeyMapMatcher m(ambiguous_map(), CallerRole::moderator);
+  KeyMapMatcher m(ambiguous_map(), room::Role::moderator);
   m.on_digit('#', 0);
   KeyEvent e = m.on_digit('8', 100);
   EXPECT_EQ(e.status, KeyStatus::number_started);
@@ -88,7 +88,7 @@ TEST(KeyMapMatcher, InviteCollectsTheNumberUntilHash) {
 }
 
 TEST(KeyMapMatcher, InviteEndsOnAPauseAndCancelsOnStar) {
-  KeyMapMatcher m(ambiguous_map(), CallerRole::moderator);
+  KeyMapMatcher m(ambiguous_map(), room::Role::moderator);
   m.on_digit('#', 0);
   m.on_digit('8', 0);
   m.on_digit('5', 1000);
@@ -108,7 +108,7 @@ TEST(KeyMapMatcher, InviteEndsOnAPauseAndCancelsOnStar) {
 }
 
 TEST(KeyMapMatcher, InviteNumberIsCappedAtMaxDigits) {
-  KeyMapMatcher m(ambiguous_map(), CallerRole::moderator);
+  KeyMapMatcher m(ambiguous_map(), room::Role::moderator);
   m.on_digit('#', 0);
   m.on_digit('8', 0);
   KeyEvent last;

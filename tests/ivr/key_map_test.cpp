@@ -9,22 +9,22 @@ namespace {
 
 TEST(KeyMap, BuiltinGivesModeratorKeysToModeratorsOnly) {
   auto map = KeyMap::builtin_default();
-  auto has = [&](CallerRole role, KeyAction action) {
+  auto has = [&](room::Role role, KeyAction action) {
     for (const auto& b : map->bindings(role)) {
       if (b.action == action) return true;
     }
     return false;
   };
-  for (CallerRole r : {CallerRole::superuser, CallerRole::moderator}) {
+  for (room::Role r : {room::Role::superuser, room::Role::moderator}) {
     EXPECT_TRUE(has(r, KeyAction::lock));
     EXPECT_TRUE(has(r, KeyAction::kick_last));
     EXPECT_TRUE(has(r, KeyAction::move_to_side_room));
   }
-  for (CallerRole r : {CallerRole::participant, CallerRole::listener}) {
+  for (room::Role r : {room::Role::participant, room::Role::listener}) {
     for (const auto& b : map->bindings(r)) EXPECT_FALSE(is_moderator_action(b.action)) << to_string(b.action);
   }
-  EXPECT_TRUE(has(CallerRole::participant, KeyAction::invite));
-  EXPECT_FALSE(has(CallerRole::listener, KeyAction::toggle_mute));
+  EXPECT_TRUE(has(room::Role::participant, KeyAction::invite));
+  EXPECT_FALSE(has(room::Role::listener, KeyAction::toggle_mute));
   EXPECT_EQ(map->inter_digit_timeout_ms(), 1500);
 }
 

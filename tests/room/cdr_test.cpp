@@ -51,6 +51,33 @@ TEST(Cdr, RoleIsTheHighestHeldAndUnknownLegsAreErrors) {
   EXPECT_EQ(cdr.depart(2, ExitReason::hangup, "", 900)->ivr_ms, 800);
 }
 
+// Records from several hosts merge: each names its host and the host's call
+// id, and carries UTC times; the end's is derived from the monotonic
+// duration, so a wall-clock step during the call changes nothing.
+TEST(Cdr, RecordsCarryTheHostTheCallIdAndUtcTimes) {
+  CdrRecorder cdr;
+  const std::int64_t t0 = 1'700'000'000'000;  // 2023-11-14 UTC
+  cdr.arrive(3, "acme", "+1", "+49800", BillingMode::caller_pays, 5'000,
+             CallOrigin{"host-b", "a84b4c76e66710@pc33.example.org", t0})
+      .value();
+  (void)cdr.enter_room(3, "sales", false, Role::participant, 6'000);
+  const auto rec = cdr.depart(3, ExitReason::hangup, "", 65'000);
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->host_id, "host-b");
+  EXPECT_EQ(rec->call_id, "a84b4c76e66710@pc33.example.org");
+  EXPECT_EQ(rec->arrived_utc_ms, t0);
+  EXPECT_EQ(rec->left_utc_ms, t0 + 60'000);
+  cdr.moderator_login("acme", "+1", 10'000, CallOrigin{"host-b", "x@y", t0 + 5'000}).value();
+  const auto s = cdr.moderator_logout("acme", "+1", 70'000);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->host_id, "host-b");
+  EXPECT_EQ(s->call_id, "x@y");
+  EXPECT_EQ(s->logout_utc_ms, t0 + 5'000 + 60'000);
+  EXPECT_NE(to_csv(std::vector<LegRecord>{*rec}).find(",host-b,a84b4c76e66710@pc33.example.org,1700000000000,1700000060000"),
+            std::string::npos);
+  EXPECT_THROW((void)cdr.arrive(4, "acme", "+1", "", BillingMode::caller_pays, 0, CallOrigin{"bad\n", "", 0}), Error);
+}
+
 TEST(Cdr, ModeratorSessions) {
   CdrRecorder cdr;
   cdr.moderator_login("acme", "anna", 1'000).value();
@@ -60,7 +87,8 @@ TEST(Cdr, ModeratorSessions) {
   EXPECT_EQ(s->duration_ms(), 60'000);
   EXPECT_EQ(cdr.moderator_logout("acme", "anna", 62'000).error(), errc::not_found);
   const std::string csv = to_csv(cdr.take_sessions());
-  EXPECT_EQ(csv, "tenant,moderator,login_ms,logout_ms,duration_ms\r\nacme,anna,1000,61000,60000\r\n");
+  EXPECT_EQ(csv, "tenant,moderator,login_ms,logout_ms,duration_ms,host_id,call_id,login_utc_ms,logout_utc_ms\r\n"
+            "acme,anna,1000,61000,60000,,,0,0\r\n");
 }
 
 TEST(Cdr, CsvQuotesPerRfc4180) {
@@ -73,7 +101,7 @@ TEST(Cdr, CsvQuotesPerRfc4180) {
   EXPECT_EQ(header.rfind("leg,tenant,caller_id,did,billing_mode", 0), 0u);
   EXPECT_EQ(row,
             "7,acme,+49301234,+4980012345,initiator_pays,participant,1000,3000,6000,120000,30000,160000,kicked,"
-            "\"said \"\"no\"\", twice\",sales@10000+60000|~sales/side-1@70000+30000|sales@100000+60000\r");
+            "\"said \"\"no\"\", twice\",sales@10000+60000|~sales/side-1@70000+30000|sales@100000+60000,,,0,0\r");
 }
 
 TEST(Cdr, JsonLinesParseBack) {

@@ -21,6 +21,21 @@ TEST_F(ConferenceTest, PinDecidesTheRole) {
   EXPECT_EQ(conf_.room("acme", "sales")->members.size(), 3u);
 }
 
+TEST_F(ConferenceTest, EachRoleHasItsOwnPin) {
+  make_room("sales");  // participant 1111, moderator 9999
+  EXPECT_EQ(conf_.set_pin(op(), "sales", PinKind::moderator, "1111", now_).error(), errc::already_exists);
+  EXPECT_EQ(conf_.set_pin(op(), "sales", PinKind::listener, "1111", now_).error(), errc::already_exists);
+  EXPECT_EQ(conf_.set_pin(op(), "sales", PinKind::listener, "9999", now_).error(), errc::already_exists);
+  EXPECT_EQ(conf_.set_pin(op(), "sales", PinKind::participant, "9999", now_).error(), errc::already_exists);
+  // Nothing changed: 1111 still admits a participant, not a moderator.
+  EXPECT_EQ(admit("sales", "+491", "1111").role, Role::participant);
+  EXPECT_EQ(admit("sales", "+492", "9999").role, Role::moderator);
+  // Setting a kind to its own PIN again, or to a new PIN, is fine.
+  EXPECT_TRUE(conf_.set_pin(op(), "sales", PinKind::moderator, "9999", now_));
+  EXPECT_TRUE(conf_.set_pin(op(), "sales", PinKind::moderator, "8888", now_));
+  EXPECT_TRUE(conf_.set_pin(op(), "sales", PinKind::participant, "9999", now_));  // 9999 is free now
+}
+
 TEST_F(ConferenceTest, UnknownTenantOrRoomIsNotFoundAndCountsNothing) {
   make_room("sales");
   EXPECT_EQ(conf_.admit({"nope", "sales", "+1", "1111", ""}, now_).error(), errc::not_found);
@@ -63,16 +78,108 @@ TEST_F(ConferenceTest, WrongPinsLockTheCallerOutWithGrowingDelay) {
   EXPECT_EQ(admit("sales", "+49666", "1111").outcome, AdmitOutcome::joined);
 }
 
-TEST_F(ConferenceTest, ManyCallersGuessingLockTheRoomsPinEntry) {
-  make_room("sales");
-  AdmitDecision last;
-  for (int i = 0; i < 20; ++i) last = admit("sales", "+3300" + std::to_string(i), "0000");
-  EXPECT_EQ(last.outcome, AdmitOutcome::locked_out);
-  EXPECT_EQ(last.retry_at_ms, now_ + 60'000);
-  auto fresh = admit("sales", "+4400", "1111");
-  EXPECT_EQ(fresh.outcome, AdmitOutcome::locked_out);
-  now_ += 60'000;
-  EXPECT_EQ(admit("sales", "+4400", "1111").outcome, AdmitOutcome::joined);
+// Strangers rotating caller IDs used to lock the whole room after 20 wrong
+// PINs, refusing the right participant and moderator PINs for a minute and
+// more. Now they only slow PIN checks down: those who know the PIN get in.
+TEST_F(ConferenceTest, StrangersGuessingSlowThePinButCannotLockOutThoseWhoKnowIt) {
+  make_room("sales");  // participant 1111, moderator 9999
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(admit("sales", "+3300" + std::to_string(i), "0000").outcome, AdmitOutcome::wrong_pin);
+  conf_.drain_events();
+  // The next checks get slots 3 s apart; each caller waits for its slot and is admitted.
+  auto who = [&](const std::string& caller, const std::string& pin) {
+    auto s = conf_.begin_admit(AdmitRequest{"acme", "sales", caller, pin, ""}, now_);
+    EXPECT_TRUE(s && s->check);
+    return *s->check;
+  };
+  const PinCheck participant = who("+4400", "1111");
+  const PinCheck moderator = who("+4401", "9999");
+  EXPECT_EQ(participant.not_before_ms, now_);
+  EXPECT_EQ(moderator.not_before_ms, now_ + 3'000);
+  EXPECT_EQ(events_of<event::PinThrottled>().size(), 1u);  // the moderator waits 3 s
+  auto p = conf_.finish_admit(participant.id, verify_pin_check(participant), participant.not_before_ms);
+  auto m = conf_.finish_admit(moderator.id, verify_pin_check(moderator), moderator.not_before_ms);
+  ASSERT_TRUE(p && m);
+  EXPECT_EQ(p->outcome, AdmitOutcome::joined);
+  EXPECT_EQ(p->role, Role::participant);
+  EXPECT_EQ(m->outcome, AdmitOutcome::joined);
+  EXPECT_EQ(m->role, Role::moderator);
+  // A synchronous admit cannot wait: it is told when its slot comes, not refused for a minute.
+  auto sync = admit("sales", "+4402", "1111");
+  EXPECT_EQ(sync.outcome, AdmitOutcome::locked_out);
+  EXPECT_LE(sync.retry_at_ms, now_ + 3'000 * 3);
+  now_ = sync.retry_at_ms;
+  EXPECT_EQ(admit("sales", "+4402", "1111").outcome, AdmitOutcome::joined);
+}
+
+// 100 callers with the right PIN at once (a big conference at its start):
+// a room verifies 8 checks at a time, the others wait their turn and are not
+// slowed by a throttle; 100 strangers guessing at once get 20 free guesses
+// and then wait for spaced slots.
+TEST_F(ConferenceTest, ParallelChecksOfOneRoomWaitTheirTurn) {
+  make_room("sales", 200);
+  auto run = [&](const std::string& prefix, const std::string& pin) {
+    std::vector<PinCheck> ready;
+    std::size_t waiting = 0;
+    for (int i = 0; i < 100; ++i) {
+      auto s = conf_.begin_admit(AdmitRequest{"acme", "sales", prefix + std::to_string(i), pin, ""}, now_);
+      EXPECT_TRUE(s && !s->decision);
+      if (s->check) {
+        ready.push_back(*s->check);
+      } else {
+        ++waiting;
+      }
+    }
+    EXPECT_EQ(ready.size(), 8u);
+    EXPECT_EQ(waiting, 92u);
+    std::vector<AdmitDecision> out;
+    std::int64_t latest = now_;
+    while (!ready.empty()) {
+      PinCheck c = ready.front();
+      ready.erase(ready.begin());
+      latest = std::max(latest, c.not_before_ms);
+      out.push_back(*conf_.finish_admit(c.id, verify_pin_check(c), c.not_before_ms));
+      for (auto& r : conf_.take_ready_checks()) ready.push_back(r);
+    }
+    EXPECT_EQ(out.size(), 100u);
+    EXPECT_EQ(conf_.pending_pin_checks(), 0u);
+    return std::make_pair(out, latest);
+  };
+  const auto [right, right_latest] = run("+49171", "1111");
+  for (const auto& d : right) EXPECT_EQ(d.outcome, AdmitOutcome::joined);
+  EXPECT_EQ(right_latest, now_);  // nobody waited for a slot
+  const auto [wrong, wrong_latest] = run("+49999", "0000");
+  for (const auto& d : wrong) EXPECT_EQ(d.outcome, AdmitOutcome::wrong_pin);
+  EXPECT_GE(wrong_latest, now_ + 60'000);  // 80 spaced guesses after the free 20
+}
+
+// Brute force stays as slow as the old room lock-out (20 wrong PINs -> 60 s,
+// doubling to 1 h): an attacker who guesses as fast as allowed for a day gets
+// no more guesses than under the lock-out, give or take one burst of 20.
+TEST(PinThrottle, GuessRateMatchesTheOldRoomLockOutOverADay) {
+  constexpr std::int64_t kDay = 24 * 3'600'000;
+  for (const std::int64_t horizon : std::initializer_list<std::int64_t>{60'000, 600'000, 3'600'000, 4 * 3'600'000, kDay}) {
+    LockoutTracker o(LockoutPolicy{20, 60'000, 3'600'000, 3'600'000});
+    PinThrottle n(ConferenceOptions{}.room_throttle);
+    int old_guesses = 0, new_guesses = 0;
+    for (std::int64_t t = 0; t < horizon;) {
+      if (auto until = o.locked_until("r", t)) {
+        t = *until;
+        continue;
+      }
+      (void)o.record_failure("r", t);
+      ++old_guesses;
+    }
+    for (std::int64_t t = 0; t < horizon;) {
+      t = std::max(t, n.next_slot_ms("r", t));
+      if (t >= horizon) break;
+      const auto r = n.reserve("r", t);
+      ASSERT_EQ(r.kind, PinThrottle::Reservation::Kind::granted);
+      n.record_result("r", true, r.slot.at_ms);
+      ++new_guesses;
+    }
+    EXPECT_LE(new_guesses, old_guesses + 20) << "within " << horizon / 1000 << " s";
+    EXPECT_GE(new_guesses, old_guesses - 20) << "within " << horizon / 1000 << " s";
+  }
 }
 
 TEST_F(ConferenceTest, HostilePinInputIsAWrongPin) {

@@ -32,7 +32,7 @@ TEST(ServiceKeys, Rfc4733DigitTogglesMuteInTheRoom) {
   const engine::LegId leg = b.svc->call(a)->leg;
   rfc4733_digit(b, leg, '1');
   EXPECT_TRUE(b.svc->call(a)->muted);
-  EXPECT_TRUE(b.has_event("key", "toggle_mute"));
+  EXPECT_TRUE(b.has<service::event::KeyPressed>([](const auto& e) { return e.action == ivr::KeyAction::toggle_mute; }));
   b.run(0.1);
   rfc4733_digit(b, leg, '1');
   EXPECT_FALSE(b.svc->call(a)->muted);
@@ -47,7 +47,7 @@ TEST(ServiceKeys, Rfc4733DigitsDriveTheMenu) {
   const engine::LegId leg = b.svc->call(a)->leg;
   for (char d : std::string("4711#")) rfc4733_digit(b, leg, d);
   b.run(0.1);
-  EXPECT_TRUE(b.has_event("ivr_lookup", "found"));
+  EXPECT_TRUE(b.has<service::event::RoomLookedUp>([](const auto& e) { return e.room == "4711" && e.found; }));
   EXPECT_EQ(b.svc->call(a)->state, service::CallState::ivr);  // now asked for the PIN
 }
 
@@ -58,11 +58,11 @@ TEST(ServiceKeys, VolumeKeysChangeTheGainsByTheStepWithinTwelveDb) {
   const engine::LegId leg = b.svc->call(a)->leg;
   for (int i = 0; i < 6; ++i) rfc4733_digit(b, leg, '9');  // talk up: 3, 6, 9, 12, 12, 12
   rfc4733_digit(b, leg, '4');                              // listen down: -3
-  EXPECT_TRUE(b.has_event("volumes", "12.000000/-3.000000"));
-  EXPECT_FALSE(b.has_event("volumes", "15.000000"));
+  EXPECT_TRUE(b.has<service::event::VolumesChanged>([](const auto& e) { return e.talk_gain_db == 12.0f && e.listen_gain_db == -3.0f; }));
+  EXPECT_FALSE(b.has<service::event::VolumesChanged>([](const auto& e) { return e.talk_gain_db > 12.0f; }));
   rfc4733_digit(b, leg, '7');  // talk down
   rfc4733_digit(b, leg, '6');  // listen up
-  EXPECT_TRUE(b.has_event("volumes", "9.000000/0.000000"));
+  EXPECT_TRUE(b.has<service::event::VolumesChanged>([](const auto& e) { return e.talk_gain_db == 9.0f && e.listen_gain_db == 0.0f; }));
 }
 
 TEST(ServiceKeys, OperatorKeyAlertsTheOperatorAndListeningInAttendsIt) {
@@ -75,14 +75,14 @@ TEST(ServiceKeys, OperatorKeyAlertsTheOperatorAndListeningInAttendsIt) {
   ASSERT_EQ(b.svc->operator_requests().size(), 1u);
   EXPECT_EQ(b.svc->operator_requests()[0].call, a);
   EXPECT_EQ(b.svc->operator_requests()[0].room, "4711");
-  EXPECT_TRUE(b.has_event("operator_alerted", "1 operator phone"));
+  EXPECT_TRUE(b.has<service::event::OperatorAlerted>([](const auto& e) { return e.phones == 1; }));
   EXPECT_EQ(b.svc->call(a)->state, service::CallState::in_room);  // the caller stays in the room
   ASSERT_TRUE(b.svc->listen_in(b.console, *op, "4711"));
   EXPECT_TRUE(b.svc->operator_requests().empty());
   b.run(0.1);
   ASSERT_TRUE(b.svc->stop_listen_in(*op));  // the listener leaves unheard
-  EXPECT_TRUE(b.has_event("listen_in_stopped"));
-  EXPECT_FALSE(b.has_event("announced", "left"));
+  EXPECT_TRUE(b.has<service::event::ListenInStopped>());
+  EXPECT_FALSE(b.has<service::event::Announced>([](const auto& e) { return !e.joined; }));
 }
 
 TEST(ServiceNames, ModeratorSetsATextNameAndOnlyTheToneIsAnnounced) {
@@ -95,9 +95,9 @@ TEST(ServiceNames, ModeratorSetsATextNameAndOnlyTheToneIsAnnounced) {
   EXPECT_EQ(b.svc->set_name(*participant, c, "Mallory").error(), make_error_code(errc::permission_denied));
   EXPECT_EQ(b.svc->set_name(b.console, c, std::string("bad\nname")).error(), make_error_code(errc::invalid_argument));
   ASSERT_TRUE(b.svc->set_name(b.console, c, "Carol Chair"));
-  EXPECT_TRUE(b.has_event("name_set", "Carol Chair"));
+  EXPECT_TRUE(b.has<service::event::NameSet>([](const auto& e) { return e.name == "Carol Chair"; }));
   ASSERT_TRUE(b.svc->hangup(c));
-  EXPECT_TRUE(b.has_event("announced", "left tone"));
+  EXPECT_TRUE(b.has<service::event::Announced>([](const auto& e) { return !e.joined && !e.recorded_name; }));
 }
 
 TEST(ServiceRecording, ChecksPermissionPrefixRoomAndState) {
@@ -108,7 +108,7 @@ TEST(ServiceRecording, ChecksPermissionPrefixRoomAndState) {
   auto participant = b.svc->actor_of(a);
   ASSERT_TRUE(participant);
   EXPECT_EQ(b.svc->start_room_recording(*participant, "4711", "x").error(), make_error_code(errc::permission_denied));
-  EXPECT_TRUE(b.has_event("action_denied", "record"));
+  EXPECT_TRUE(b.has<room::event::ActionDenied>([](const auto& e) { return e.action == room::Action::record; }));
   for (const char* bad : {"", "../etc/passwd", "a/b", "-rf", "with space"})
     EXPECT_EQ(b.svc->start_room_recording(b.console, "4711", bad).error(), make_error_code(errc::invalid_argument)) << bad;
   service::RecordingLimits huge;
@@ -117,7 +117,7 @@ TEST(ServiceRecording, ChecksPermissionPrefixRoomAndState) {
   EXPECT_EQ(b.svc->start_room_recording(b.console, "nope", "x").error(), make_error_code(errc::not_found));
   EXPECT_EQ(b.svc->stop_room_recording(b.console, "4711").error(), make_error_code(errc::not_found));
   ASSERT_TRUE(b.svc->start_room_recording(b.console, "4711", "x"));
-  EXPECT_TRUE(b.svc->recording("4711"));
+  EXPECT_TRUE(b.svc->recording("default", "4711"));
   EXPECT_EQ(b.svc->start_room_recording(b.console, "4711", "y").error(), make_error_code(errc::already_exists));
   b.run(0.2);
   EXPECT_EQ(b.svc->stop_room_recording(*participant, "4711").error(), make_error_code(errc::permission_denied));
@@ -132,7 +132,7 @@ TEST(ServiceRecording, ChecksPermissionPrefixRoomAndState) {
   EXPECT_EQ(recs[0].tracks[0].call, a);
   EXPECT_EQ(recs[0].tracks[0].samples.size(), recs[0].mix.size());
   EXPECT_NEAR(static_cast<double>(recs[0].mix.size()), 0.2 * 16000, 320.0);
-  EXPECT_FALSE(b.svc->recording("4711"));
+  EXPECT_FALSE(b.svc->recording("default", "4711"));
 }
 
 TEST(ServiceRecording, StopsWhenFullAndWhenTheRoomCloses) {
@@ -143,7 +143,7 @@ TEST(ServiceRecording, StopsWhenFullAndWhenTheRoomCloses) {
   one_second.max_duration_ms = 1000;
   ASSERT_TRUE(b.svc->start_room_recording(b.console, "4711", "short", one_second));
   b.run(1.5);
-  EXPECT_TRUE(b.has_event("recording_full", "short"));
+  EXPECT_TRUE(b.has<service::event::RecordingFull>([](const auto& e) { return e.prefix == "short"; }));
   auto recs = b.svc->take_recordings();
   ASSERT_EQ(recs.size(), 1u);
   EXPECT_EQ(recs[0].stop_reason, "full");

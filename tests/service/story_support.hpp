@@ -36,10 +36,29 @@ inline double heard_db(const scenario::StoryResult& r, const std::string& phone,
   return tone_level_dbfs(std::span<const std::int16_t>(p->heard).subspan(a, b - a), hz, p->sample_rate_hz);
 }
 
-inline int count_events(const scenario::StoryResult& r, const std::string& kind, const std::string& detail_part = {}) {
+/// Any event of the type matches.
+struct AnyStoryEvent {
+  template <class E>
+  bool operator()(const E&) const noexcept {
+    return true;
+  }
+};
+
+/// Events of type E (a service::event or room::event struct) that match pred.
+template <class E, class P = AnyStoryEvent>
+int count_events(const scenario::StoryResult& r, P pred = {}) {
   return static_cast<int>(std::count_if(r.events.begin(), r.events.end(), [&](const service::ServiceEvent& e) {
-    return e.kind == kind && (detail_part.empty() || e.detail.find(detail_part) != std::string::npos);
+    const E* x = e.get<E>();
+    return x && pred(*x);
   }));
+}
+
+/// The first event of type E for `call` (kNoCall: any) that matches pred, or null.
+template <class E, class P = AnyStoryEvent>
+const service::ServiceEvent* find_event(const scenario::StoryResult& r, service::CallId call, P pred = {}) {
+  for (const auto& e : r.events)
+    if (const E* x = e.get<E>(); x && pred(*x) && (call == service::kNoCall || e.call == call)) return &e;
+  return nullptr;
 }
 
 /// Heard clearly / not at all: the talkers send -20 dBFS tones; AGC, mixing and

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "libconf/room/cdr.hpp"
 #include "libconf/room/pin.hpp"
 #include "store/backend.hpp"
 
@@ -206,7 +207,7 @@ TEST_P(Conformance, CdrAndSessionsRoundTrip) {
   EXPECT_EQ(s.sessions("acme")->back().moderator, "bob");
   EXPECT_TRUE(s.cdr("other")->empty());
   EXPECT_TRUE(s.sessions("other")->empty());
-  EXPECT_THROW((void)s.append_session({"acme", "bad name", 0, 1}), Error);
+  EXPECT_THROW((void)s.append_session({"acme", "bad\nname", 0, 1}), Error);
 }
 
 TEST_P(Conformance, LargeValuesRoundTrip) {
@@ -225,6 +226,44 @@ TEST_P(Conformance, LargeValuesRoundTrip) {
   EXPECT_EQ(back.left_ms, leg.left_ms);
   EXPECT_EQ(back.segments.front().role, room::Role::listener);
   EXPECT_EQ(back.segments.front().end_ms, leg.left_ms);
+}
+
+// Schema step 4: what moderators leave behind (a room's lock, callers' names)
+// and records that merge across hosts (host, SIP Call-ID, UTC).
+TEST_P(Conformance, LocksCallerNamesAndRecordOriginsRoundTrip) {
+  auto& s = store();
+  s.add_tenant({"acme", {40, 4}}).value();
+  auto cfg = sample_room("sales");
+  ASSERT_TRUE(s.add_room({"acme", cfg, true}));
+  EXPECT_TRUE(s.room("acme", "sales")->locked);
+  ASSERT_TRUE(s.update_room({"acme", cfg, false}));
+  EXPECT_FALSE(s.rooms("acme")->front().locked);
+
+  EXPECT_EQ(s.caller_name("acme", "+4930").error(), errc::not_found);
+  ASSERT_TRUE(s.put_caller_name({"acme", "+4930", "Xavier"}));
+  ASSERT_TRUE(s.put_caller_name({"acme", "+4930", "Xavier L."}));  // replace
+  EXPECT_EQ(s.caller_name("acme", "+4930")->name, "Xavier L.");
+  ASSERT_TRUE(s.put_caller_name({"acme", "+4930", ""}));  // forget
+  EXPECT_EQ(s.caller_name("acme", "+4930").error(), errc::not_found);
+  EXPECT_EQ(s.put_caller_name({"ghost", "+4930", "x"}).error(), errc::not_found);
+  EXPECT_THROW((void)s.put_caller_name({"acme", "+4930", "bad\xff"}), Error);
+
+  room::CdrRecorder rec;
+  rec.arrive(1, "acme", "+4930", "", room::BillingMode::caller_pays, 1'000, {"host-b", "abc@10.0.0.1", 1'800'000'000'000})
+      .value();
+  auto leg = rec.depart(1, room::ExitReason::hangup, "", 4'000).value();
+  ASSERT_TRUE(s.append_cdr(leg));
+  const auto r = s.cdr("acme")->front();
+  EXPECT_EQ(r.host_id, "host-b");
+  EXPECT_EQ(r.call_id, "abc@10.0.0.1");
+  EXPECT_EQ(r.arrived_utc_ms, 1'800'000'000'000);
+  EXPECT_EQ(r.left_utc_ms, 1'800'000'003'000);
+  room::ModeratorSession m{"acme", "+4930", 0, 60'000, "host-b", "abc@10.0.0.1", 1'800'000'000'000, 1'800'000'060'000};
+  ASSERT_TRUE(s.append_session(m));  // a caller ID as the moderator's name
+  const auto back = s.sessions("acme")->front();
+  EXPECT_EQ(back.moderator, "+4930");
+  EXPECT_EQ(back.host_id, "host-b");
+  EXPECT_EQ(back.logout_utc_ms, 1'800'000'060'000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Store, Conformance, ::testing::ValuesIn(backends()), backend_name);

@@ -193,9 +193,11 @@ class Action:
 
 class Actor:
     """
-    Who performs an operation: tenant, role, own participant id (CONSOLE = 0).
+    Who performs an operation: tenant, role, own participant id (CONSOLE = 0), and for a console
+    actor below superuser the main room of its authority (a superuser acts tenant-wide; anyone
+    else on its room, that room's side rooms and overflow rooms).
     """
-    def __init__(self, tenant: str, role: Role = ..., id: int = 0) -> None: ...
+    def __init__(self, tenant: str, role: Role = ..., id: int = 0, room: str = '') -> None: ...
     tenant: str
     """
     Tenant the actor belongs to.
@@ -207,6 +209,10 @@ class Actor:
     id: int
     """
     the actor's own participant, or kConsole
+    """
+    room: str
+    """
+    A console actor's room of authority ('' for tenant-wide).
     """
 
 class AdmitDecision:
@@ -471,34 +477,23 @@ class CallProgressTone:
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
-class CallerRole:
+class CallerNameRecord:
     """
-    The role an IVR caller joins with.
-
-    Members:
-
-      superuser
-
-      moderator
-
-      participant
-
-      listener
+    The name a moderator gave a caller's number.
     """
-    superuser: ClassVar[CallerRole]
-    moderator: ClassVar[CallerRole]
-    participant: ClassVar[CallerRole]
-    listener: ClassVar[CallerRole]
-    __members__: ClassVar[dict]
-    @property
-    def name(self) -> str: ...
-    @property
-    def value(self) -> int: ...
-    def __init__(self, value: int) -> None: ...
-    def __int__(self) -> int: ...
-    def __index__(self) -> int: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __hash__(self) -> int: ...
+    def __init__(self, tenant: str, caller_id: str, name: str) -> None: ...
+    tenant: str
+    """
+    Tenant of the caller.
+    """
+    caller_id: str
+    """
+    The caller's number as received.
+    """
+    name: str
+    """
+    The name rooms list and announce it by.
+    """
 
 class Codec:
     """
@@ -1311,7 +1306,7 @@ class IvrSession:
         """
         Advances timeouts; call at least every next_deadline_ms.
         """
-    def on_host_reply(self, kind: str, role: CallerRole = ..., now_ms: int = 0) -> List[Dict[str, object]]:
+    def on_host_reply(self, kind: str, role: Role = ..., now_ms: int = 0) -> List[Dict[str, object]]:
         """
         Answers lookup_room/check_pin/record_name: kind is room_found, room_unknown, pin_ok (with role),
         pin_wrong, locked_out or recorded.
@@ -2060,9 +2055,9 @@ class RoomConfig:
 
 class RoomRecord:
     """
-    A stored room: tenant + RoomConfig (PINs only as hashes).
+    A stored room: tenant + RoomConfig (PINs only as hashes) + its lock.
     """
-    def __init__(self, tenant: str, config: RoomConfig) -> None: ...
+    def __init__(self, tenant: str, config: RoomConfig, locked: bool = False) -> None: ...
     tenant: str
     """
     Tenant the room belongs to.
@@ -2070,6 +2065,10 @@ class RoomRecord:
     config: RoomConfig
     """
     PINs only as hashes (room::hash_pin)
+    """
+    locked: bool
+    """
+    A moderator locked it (kept across restarts).
     """
 
 class RoomSpec:
@@ -2255,6 +2254,14 @@ class SqliteStore:
     def moderator(self, tenant: str, name: str) -> ModeratorRecord: ...
     def moderators(self, tenant: str) -> List[ModeratorRecord]: ...
     def remove_moderator(self, tenant: str, name: str) -> None: ...
+    def put_caller_name(self, record: CallerNameRecord) -> None:
+        """
+        Inserts or replaces a caller's name; an empty name removes it.
+        """
+    def caller_name(self, tenant: str, caller_id: str) -> CallerNameRecord:
+        """
+        Raises NotFound when the number has no stored name.
+        """
     def put_group(self, group: GroupRecord) -> None: ...
     def group(self, tenant: str, name: str) -> GroupRecord: ...
     def groups(self, tenant: str) -> List[GroupRecord]: ...

@@ -32,6 +32,17 @@ inline std::string str(std::string_view s) { return std::string(s); }
 
 namespace py = pybind11;
 
+}  // namespace libconf::python
+
+namespace boost::json {
+class value;
+}  // namespace boost::json
+
+namespace libconf::python {
+
+/// A JSON value as the matching Python object (dict, list, str, int, float, bool, None).
+py::object to_python(const boost::json::value& v);
+
 // One init function per module file.
 void init_errors(py::module_& m);
 void init_audio(py::module_& m);

@@ -5,7 +5,6 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "libconf/ivr/action.hpp"
-#include "libconf/ivr/caller_role.hpp"
 #include "libconf/ivr/host_reply.hpp"
 #include "libconf/ivr/ivr_session.hpp"
 #include "libconf/ivr/menu.hpp"
@@ -62,7 +61,7 @@ py::list actions(std::span<const Action> in) {
   return out;
 }
 
-HostReply reply_from(const std::string& kind, CallerRole role) {
+HostReply reply_from(const std::string& kind, room::Role role) {
   if (kind == "room_found") return HostReply::room_found();
   if (kind == "room_unknown") return HostReply::room_unknown();
   if (kind == "pin_ok") return HostReply::pin_ok(role);
@@ -76,12 +75,6 @@ HostReply reply_from(const std::string& kind, CallerRole role) {
 }  // namespace
 
 void init_ivr(py::module_& m) {
-  py::enum_<CallerRole>(m, "CallerRole", "The role an IVR caller joins with.")
-      .value("superuser", CallerRole::superuser)
-      .value("moderator", CallerRole::moderator)
-      .value("participant", CallerRole::participant)
-      .value("listener", CallerRole::listener);
-
   py::class_<Menu, std::shared_ptr<Menu>>(m, "Menu", "An immutable DTMF menu (a state machine parsed from JSON, docs/ivr.md).")
       .def_static(
           "parse", [](const std::string& json, const std::string& source) { return std::make_shared<Menu>(Menu::parse(json, source)); },
@@ -137,10 +130,10 @@ void init_ivr(py::module_& m) {
           "Advances timeouts; call at least every next_deadline_ms.")
       .def(
           "on_host_reply",
-          [](IvrSession& s, const std::string& kind, CallerRole role, std::int64_t now) {
+          [](IvrSession& s, const std::string& kind, room::Role role, std::int64_t now) {
             return actions(s.on_host_reply(reply_from(kind, role), now));
           },
-          py::arg("kind"), py::arg("role") = CallerRole::participant, py::arg("now_ms") = 0,
+          py::arg("kind"), py::arg("role") = room::Role::participant, py::arg("now_ms") = 0,
           "Answers lookup_room/check_pin/record_name: kind is room_found, room_unknown, pin_ok (with role),\n"
           "pin_wrong, locked_out or recorded.")
       .def_property_readonly("started", &IvrSession::started)

@@ -1,8 +1,9 @@
 // libconf room model: the Conference (tenants, rooms, PIN admission, moderation,
 // side rooms, operator queue) and the PIN helpers. Pure logic, no audio.
-#include <variant>
+#include <boost/json/value.hpp>
 
 #include "libconf/room/conference.hpp"
+#include "libconf/room/event_json.hpp"
 #include "libconf/room/pin.hpp"
 #include "libconf/room/role.hpp"
 
@@ -12,168 +13,9 @@ namespace libconf::python {
 namespace {
 using namespace libconf::room;
 
-
-// One dict per event: "event" (its name), "at_ms", and the struct's fields.
-py::dict event_dict(const Event& e) {
-  py::dict d;
-  d["event"] = str(event_name(e));
-  d["at_ms"] = event_time_ms(e);
-  std::visit(Overloaded{
-                 [&](const event::TenantCreated& x) { d["tenant"] = x.tenant; },
-                 [&](const event::QuotaChanged& x) {
-                   d["tenant"] = x.tenant;
-                   d["max_participants"] = x.max_participants;
-                   d["max_rooms"] = x.max_rooms;
-                 },
-                 [&](const event::RoomCreated& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["overflow_of"] = x.overflow_of;
-                 },
-                 [&](const event::RoomRemoved& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                 },
-                 [&](const event::RoomConfigured& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::Joined& x) {
-                   d["id"] = x.id;
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["caller_id"] = x.caller_id;
-                   d["role"] = x.role;
-                   d["waiting"] = x.waiting;
-                 },
-                 [&](const event::Left& x) {
-                   d["id"] = x.id;
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["reason"] = x.reason;
-                   d["detail"] = x.detail;
-                 },
-                 [&](const event::Released& x) {
-                   d["id"] = x.id;
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                 },
-                 [&](const event::PinRejected& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["caller_id"] = x.caller_id;
-                   d["failures"] = x.failures;
-                 },
-                 [&](const event::LockedOut& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["caller_id"] = x.caller_id;
-                   d["room_wide"] = x.room_wide;
-                   d["until_ms"] = x.until_ms;
-                 },
-                 [&](const event::AccessDenied& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["caller_id"] = x.caller_id;
-                 },
-                 [&](const event::RoutedToOperator& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["caller_id"] = x.caller_id;
-                   d["reason"] = x.reason;
-                   d["ticket"] = x.ticket;
-                 },
-                 [&](const event::QueueLeft& x) {
-                   d["tenant"] = x.tenant;
-                   d["ticket"] = x.ticket;
-                   d["waited_ms"] = x.waited_ms;
-                   d["answered"] = x.answered;
-                 },
-                 [&](const event::OverflowOpened& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["overflow_room"] = x.overflow_room;
-                 },
-                 [&](const event::MuteChanged& x) {
-                   d["id"] = x.id;
-                   d["muted"] = x.muted;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::MutedAll& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["count"] = x.count;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::DeafChanged& x) {
-                   d["id"] = x.id;
-                   d["deaf"] = x.deaf;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::Moved& x) {
-                   d["id"] = x.id;
-                   d["tenant"] = x.tenant;
-                   d["from"] = x.from;
-                   d["to"] = x.to;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::SideRoomOpened& x) {
-                   d["tenant"] = x.tenant;
-                   d["main_room"] = x.main_room;
-                   d["side_room"] = x.side_room;
-                   d["members"] = x.members;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::SideRoomClosed& x) {
-                   d["tenant"] = x.tenant;
-                   d["side_room"] = x.side_room;
-                 },
-                 [&](const event::LockChanged& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["locked"] = x.locked;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::MaxMembersChanged& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["max_members"] = x.max_members;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::NameChanged& x) {
-                   d["id"] = x.id;
-                   d["name"] = x.name;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::ListenInGranted& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::WhisperGranted& x) {
-                   d["target"] = x.target;
-                   d["by"] = x.by;
-                 },
-                 [&](const event::RoomEnding& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                   d["ends_at_ms"] = x.ends_at_ms;
-                 },
-                 [&](const event::RoomEnded& x) {
-                   d["tenant"] = x.tenant;
-                   d["room"] = x.room;
-                 },
-                 [&](const event::ActionDenied& x) {
-                   d["tenant"] = x.tenant;
-                   d["action"] = str(to_string(x.action));
-                   d["role"] = x.role;
-                   d["by"] = x.by;
-                 },
-             },
-             e);
-  return d;
-}
+// One dict per event, from the library's one serialiser (room::to_json):
+// "event" (its name), "at_ms", and the struct's fields, enums by name.
+py::object event_dict(const Event& e) { return to_python(boost::json::value(to_json(e))); }
 
 ConferenceOptions options(bool fast_pin_hash) {
   ConferenceOptions o;
@@ -265,12 +107,18 @@ void init_room(py::module_& m) {
       .def_readwrite("end_with_last_moderator", &RoomConfig::end_with_last_moderator, "end the room when the last moderator leaves...")
       .def_readwrite("end_grace_ms", &RoomConfig::end_grace_ms, "...after this grace time, unless one returns");
 
-  py::class_<Actor>(m, "Actor", "Who performs an operation: tenant, role, own participant id (CONSOLE = 0).")
-      .def(py::init([](const std::string& tenant, Role role, ParticipantId id) { return Actor{tenant, role, id}; }),
-           py::arg("tenant"), py::arg("role") = Role::superuser, py::arg("id") = kConsole)
+  py::class_<Actor>(m, "Actor",
+                    "Who performs an operation: tenant, role, own participant id (CONSOLE = 0), and for a console\n"
+                    "actor below superuser the main room of its authority (a superuser acts tenant-wide; anyone\n"
+                    "else on its room, that room's side rooms and overflow rooms).")
+      .def(py::init([](const std::string& tenant, Role role, ParticipantId id, const std::string& room) {
+             return Actor{tenant, role, id, room};
+           }),
+           py::arg("tenant"), py::arg("role") = Role::superuser, py::arg("id") = kConsole, py::arg("room") = "")
       .def_readwrite("tenant", &Actor::tenant, "Tenant the actor belongs to.")
       .def_readwrite("role", &Actor::role, "The actor's role (Role); decides what it may do.")
-      .def_readwrite("id", &Actor::id, "the actor's own participant, or kConsole");
+      .def_readwrite("id", &Actor::id, "the actor's own participant, or kConsole")
+      .def_readwrite("room", &Actor::room, "A console actor's room of authority ('' for tenant-wide).");
 
   py::class_<Participant>(m, "Participant", "A participant snapshot (times in ms on the caller's clock).")
       .def_readonly("id", &Participant::id, "Participant id, unique in the room model.")

@@ -24,11 +24,22 @@ void init_store(py::module_& m) {
            py::arg("name"), py::arg("quota") = room::TenantQuota{})
       .def_readwrite("name", &TenantRecord::name, "Tenant name (unique).")
       .def_readwrite("quota", &TenantRecord::quota, "What the tenant's contract allows (TenantQuota).");
-  py::class_<RoomRecord>(m, "RoomRecord", "A stored room: tenant + RoomConfig (PINs only as hashes).")
-      .def(py::init([](const std::string& tenant, const room::RoomConfig& c) { return RoomRecord{tenant, c}; }),
-           py::arg("tenant"), py::arg("config"))
+  py::class_<RoomRecord>(m, "RoomRecord", "A stored room: tenant + RoomConfig (PINs only as hashes) + its lock.")
+      .def(py::init([](const std::string& tenant, const room::RoomConfig& c, bool locked) {
+             return RoomRecord{tenant, c, locked};
+           }),
+           py::arg("tenant"), py::arg("config"), py::arg("locked") = false)
       .def_readwrite("tenant", &RoomRecord::tenant, "Tenant the room belongs to.")
-      .def_readwrite("config", &RoomRecord::config, "PINs only as hashes (room::hash_pin)");
+      .def_readwrite("config", &RoomRecord::config, "PINs only as hashes (room::hash_pin)")
+      .def_readwrite("locked", &RoomRecord::locked, "A moderator locked it (kept across restarts).");
+  py::class_<CallerNameRecord>(m, "CallerNameRecord", "The name a moderator gave a caller's number.")
+      .def(py::init([](const std::string& t, const std::string& c, const std::string& n) {
+             return CallerNameRecord{t, c, n};
+           }),
+           py::arg("tenant"), py::arg("caller_id"), py::arg("name"))
+      .def_readwrite("tenant", &CallerNameRecord::tenant, "Tenant of the caller.")
+      .def_readwrite("caller_id", &CallerNameRecord::caller_id, "The caller's number as received.")
+      .def_readwrite("name", &CallerNameRecord::name, "The name rooms list and announce it by.");
   py::class_<ModeratorRecord>(m, "ModeratorRecord", "A stored moderator login: tenant, name, caller id and the hash of its PIN (never the PIN).")
       .def(py::init([](const std::string& t, const std::string& n, const std::string& cid, const std::string& h) {
              return ModeratorRecord{t, n, cid, h};
@@ -119,6 +130,12 @@ void init_store(py::module_& m) {
       .def("remove_moderator", [](SqliteStore& s, const std::string& t, const std::string& n) {
              check(s.remove_moderator(t, n), "SqliteStore.remove_moderator");
            }, py::arg("tenant"), py::arg("name"))
+      .def("put_caller_name",
+           [](SqliteStore& s, const CallerNameRecord& r) { check(s.put_caller_name(r), "SqliteStore.put_caller_name"); },
+           py::arg("record"), "Inserts or replaces a caller's name; an empty name removes it.")
+      .def("caller_name", [](SqliteStore& s, const std::string& t, const std::string& c) {
+             return unwrap(s.caller_name(t, c), "SqliteStore.caller_name");
+           }, py::arg("tenant"), py::arg("caller_id"), "Raises NotFound when the number has no stored name.")
       .def("put_group", [](SqliteStore& s, const GroupRecord& g) { check(s.put_group(g), "SqliteStore.put_group"); },
            py::arg("group"))
       .def("group", [](SqliteStore& s, const std::string& t, const std::string& n) { return unwrap(s.group(t, n), "SqliteStore.group"); },

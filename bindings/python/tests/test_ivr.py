@@ -11,10 +11,10 @@ def test_default_menu_room_pin_join():
     assert s.on_host_reply("room_found", now_ms=4000) == [{"action": "play_prompt", "id": "enter_pin"}]
     s.on_prompt_done(5000)
     assert s.on_digits("4711#", 5100) == [{"action": "check_pin", "room": "123", "pin": "4711"}]
-    assert s.on_host_reply("pin_ok", libconf.CallerRole.moderator, now_ms=6500) == [
+    assert s.on_host_reply("pin_ok", libconf.Role.moderator, now_ms=6500) == [
         {"action": "play_prompt", "id": "joining"}]
     final = s.on_prompt_done(7000)
-    assert final == [{"action": "join", "room": "123", "role": libconf.CallerRole.moderator}]
+    assert final == [{"action": "join", "room": "123", "role": libconf.Role.moderator}]
     assert s.finished
 
 

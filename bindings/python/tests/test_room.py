@@ -47,7 +47,7 @@ def test_admission_roles_full_room_and_queue():
     assert [(e["caller_id"], e["failures"], e["at_ms"]) for e in rejected] == [("+4930222", 1, 2000)]
     assert "routed_to_operator" in names
     joined = [e for e in events if e.get("caller_id") == "+4930222" and "role" in e]
-    assert joined and joined[0]["role"] == libconf.Role.participant
+    assert joined and joined[0]["role"] == "participant"
 
 
 def test_moderation_and_side_room():
@@ -70,3 +70,21 @@ def test_moderation_and_side_room():
     with pytest.raises(libconf.NotFound):
         conf.participant(b)
     assert conf.participant_count("acme") == 2
+
+
+def test_authority_is_the_moderators_room_not_the_tenant():
+    conf, op = make_conference()
+    conf.create_room(op, libconf.RoomConfig("board"), now_ms=0)
+    conf.set_pin(op, "board", libconf.PinKind.participant, "5555", now_ms=0)
+    mod = conf.actor_of(conf.admit("acme", "review", "+1", pin="9999").participant)
+    board = conf.admit("acme", "board", "+2", pin="5555").participant
+    with pytest.raises(libconf.PermissionDenied):
+        conf.set_muted(mod, board, True)
+    with pytest.raises(libconf.PermissionDenied):
+        conf.admit_direct(mod, "board", "+3")  # no skipping board's PIN
+    assert not conf.participant(board).muted
+    denied = [e for e in conf.drain_events() if e["event"] == "action_denied"]
+    assert denied and denied[-1]["room"] == "board" and denied[-1]["action"] == "invite"
+    console = libconf.Actor("acme", libconf.Role.moderator, room="board")
+    conf.set_muted(console, board, True)
+    assert conf.participant(board).muted

@@ -51,3 +51,35 @@ def test_booking_checks_capacity(tmp_path):
     assert [b.id for b in store.bookings("acme")] == [ok.id, later.id]
     store.cancel_booking("acme", ok.id)
     store.book("acme", "overlap", T0 + HOUR_MS // 2, HOUR_MS // 2, 5, libconf.BillingMode.initiator_pays)
+
+
+def test_text_that_is_not_utf8_is_refused_before_it_is_stored(tmp_path):
+    store = open_store(tmp_path)
+    store.add_tenant(libconf.TenantRecord("acme"))
+    cfg = libconf.RoomConfig("sales")
+    cfg.topic = b"caf\xc3"  # bytes reach C++ unchanged: a truncated UTF-8 sequence
+    with pytest.raises(libconf.InvalidArgument, match="UTF-8"):
+        store.add_room(libconf.RoomRecord("acme", cfg))
+    with pytest.raises(libconf.InvalidArgument, match="UTF-8"):
+        store.put_group(libconf.GroupRecord("acme", "team", [b"+49\xff"]))
+    with pytest.raises(libconf.InvalidArgument, match="UTF-8"):
+        store.put_moderator(libconf.ModeratorRecord("acme", "mia", b"\xed\xa0\x80"))
+    cfg.topic = "café"
+    store.add_room(libconf.RoomRecord("acme", cfg, locked=True))
+    assert store.room("acme", "sales").locked
+    store.put_caller_name(libconf.CallerNameRecord("acme", "+4930", "Zoë"))
+    assert store.caller_name("acme", "+4930").name == "Zoë"
+    assert store.room("acme", "sales").config.topic == "café"
+    assert [r.config.name for r in store.rooms("acme")] == ["sales"]  # nothing half-written
+
+
+def test_each_role_has_its_own_pin():
+    conf = libconf.Conference(fast_pin_hash=True)
+    conf.create_tenant("acme")
+    op = libconf.Actor("acme")
+    conf.create_room(op, libconf.RoomConfig("sales"))
+    conf.set_pin(op, "sales", libconf.PinKind.participant, "1234")
+    with pytest.raises(libconf.AlreadyExists):
+        conf.set_pin(op, "sales", libconf.PinKind.moderator, "1234")
+    with pytest.raises(libconf.InvalidArgument, match="UTF-8"):
+        conf.set_name(op, 1, b"\xff")

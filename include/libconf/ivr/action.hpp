@@ -7,7 +7,7 @@
 #include <string_view>
 #include <variant>
 
-#include "libconf/ivr/caller_role.hpp"
+#include "libconf/room/role.hpp"
 #include "libconf/ivr/digits.hpp"
 
 namespace libconf::ivr {
@@ -46,7 +46,7 @@ struct CheckPin {
 /// Put the caller into the room. Final: the session is finished.
 struct Join {
   DigitString room;
-  CallerRole role_hint = CallerRole::participant;  ///< the host-confirmed role, else the menu's
+  room::Role role_hint = room::Role::participant;  ///< the host-confirmed role, else the menu's
 };
 /// Queue the caller for the operator. Final. room is what the caller entered so far.
 struct RouteToOperator {

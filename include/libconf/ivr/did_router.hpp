@@ -16,35 +16,35 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "libconf/error.hpp"
+#include "libconf/room/billing.hpp"
 
 namespace libconf::ivr {
-
-enum class BillingMode {
-  caller_pays,     ///< every caller pays for their own call (e.g. a premium-rate number)
-  initiator_pays,  ///< the booking's initiator pays (e.g. a toll-free number)
-};
-/// "caller_pays", "initiator_pays".
-std::string_view to_string(BillingMode mode) noexcept;
 
 enum class DidTarget {
   menu,            ///< run the DTMF menu named by menu
   room,            ///< straight into room; run menu (e.g. a PIN-only menu) first when set
   operator_queue,  ///< hand the caller to the operator
 };
-/// "menu", "room", "operator".
+/// "menu", "room", "operator" (the JSON and store spelling).
 std::string_view to_string(DidTarget target) noexcept;
+/// The inverse of to_string; nullopt for any other text.
+std::optional<DidTarget> did_target_from_string(std::string_view text) noexcept;
 
 struct DidRoute {
   DidTarget target = DidTarget::menu;
   std::string menu;               ///< menu name (target menu; optional for target room)
   std::string room;               ///< target room: the room, unless room_from_suffix
   bool room_from_suffix = false;  ///< prefix routes: the rest of the number is the room
-  BillingMode billing = BillingMode::caller_pays;
+  room::BillingMode billing = room::BillingMode::caller_pays;
+  /// The tenant the number belongs to (room::validate_name); empty: the
+  /// host's default tenant (ServiceConfig::default_tenant).
+  std::string tenant = {};
 };
 
 /// The answer for one dialed number. Views the router and the dialed string.

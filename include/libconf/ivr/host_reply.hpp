@@ -2,7 +2,7 @@
 /// @file
 /// The host's answer to a LookupRoom, CheckPin or RecordName action.
 
-#include "libconf/ivr/caller_role.hpp"
+#include "libconf/room/role.hpp"
 
 namespace libconf::ivr {
 
@@ -16,14 +16,14 @@ struct HostReply {
     recorded,      ///< answers RecordName: the host holds the recording
   };
   Kind kind = Kind::room_unknown;
-  CallerRole role = CallerRole::participant;  ///< meaningful for pin_ok only
+  room::Role role = room::Role::participant;  ///< meaningful for pin_ok only
 
-  static constexpr HostReply room_found() noexcept { return {Kind::room_found, CallerRole::participant}; }
-  static constexpr HostReply room_unknown() noexcept { return {Kind::room_unknown, CallerRole::participant}; }
-  static constexpr HostReply pin_ok(CallerRole role) noexcept { return {Kind::pin_ok, role}; }
-  static constexpr HostReply pin_wrong() noexcept { return {Kind::pin_wrong, CallerRole::participant}; }
-  static constexpr HostReply locked_out() noexcept { return {Kind::locked_out, CallerRole::participant}; }
-  static constexpr HostReply recorded() noexcept { return {Kind::recorded, CallerRole::participant}; }
+  static constexpr HostReply room_found() noexcept { return {Kind::room_found, room::Role::participant}; }
+  static constexpr HostReply room_unknown() noexcept { return {Kind::room_unknown, room::Role::participant}; }
+  static constexpr HostReply pin_ok(room::Role role) noexcept { return {Kind::pin_ok, role}; }
+  static constexpr HostReply pin_wrong() noexcept { return {Kind::pin_wrong, room::Role::participant}; }
+  static constexpr HostReply locked_out() noexcept { return {Kind::locked_out, room::Role::participant}; }
+  static constexpr HostReply recorded() noexcept { return {Kind::recorded, room::Role::participant}; }
 };
 
 }  // namespace libconf::ivr

@@ -4,8 +4,8 @@
 /// ends, clock ticks, answers to its questions) and carries out the actions
 /// each input returns.
 ///
-/// Thread-safety: one session is used by one thread at a time (the engine
-/// worker that owns the caller's leg).
+/// Thread-safety: one session is used by one thread at a time (the
+/// ConferenceService's control thread, which owns the caller's call).
 /// Real-time safety: after construction, start and every on_* call are
 /// noexcept and allocate nothing; digits live in fixed buffers.
 /// Lifetime: each call returns a span of actions valid until the next call on
@@ -66,6 +66,10 @@ class IvrSession {
   std::string_view room() const noexcept { return room_.view(); }
   /// Digits typed in the current entry so far.
   std::string_view entry() const noexcept { return entry_.view(); }
+  /// True while the current state collects a PIN (prompts, entry, and the
+  /// wait for the host's answer): digits arriving now are secret and must
+  /// be masked wherever they are reported.
+  bool collecting_pin() const noexcept;
   /// Wrong PINs in this session.
   int pin_failures() const noexcept { return pin_failures_; }
   /// When on_tick next has something to do; nullopt when no timer runs.
@@ -103,7 +107,7 @@ class IvrSession {
   int retries_used_ = 0;
   int pin_failures_ = 0;
   std::optional<ExitReason> why_here_;  ///< the failure that led to the current state
-  std::optional<CallerRole> confirmed_role_;
+  std::optional<room::Role> confirmed_role_;
 
   DigitString entry_;
   DigitString room_;

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "libconf/error.hpp"
-#include "libconf/ivr/caller_role.hpp"
+#include "libconf/room/role.hpp"
 #include "libconf/ivr/digits.hpp"
 
 namespace libconf::ivr {
@@ -70,7 +70,7 @@ class KeyMap {
   static std::shared_ptr<const KeyMap> builtin_default();
   static std::string_view builtin_default_json() noexcept;
 
-  std::span<const KeyBinding> bindings(CallerRole role) const noexcept;
+  std::span<const KeyBinding> bindings(room::Role role) const noexcept;
   /// How long an ambiguous prefix ("*" when "*1" exists) waits for more digits.
   std::int64_t inter_digit_timeout_ms() const noexcept { return inter_digit_timeout_ms_; }
   /// How long invite waits between digits of the number before dialing it.

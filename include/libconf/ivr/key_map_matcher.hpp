@@ -14,7 +14,7 @@
 #include <optional>
 #include <string_view>
 
-#include "libconf/ivr/caller_role.hpp"
+#include "libconf/room/role.hpp"
 #include "libconf/ivr/digits.hpp"
 #include "libconf/ivr/key_map.hpp"
 
@@ -38,11 +38,11 @@ struct KeyEvent {
 class KeyMapMatcher {
  public:
   /// Throws libconf::Error(invalid_argument) when map is null.
-  KeyMapMatcher(std::shared_ptr<const KeyMap> map, CallerRole role);
+  KeyMapMatcher(std::shared_ptr<const KeyMap> map, room::Role role);
 
   /// Switches to another role's keys (e.g. promoted to moderator) and resets.
-  void set_role(CallerRole role) noexcept;
-  CallerRole role() const noexcept { return role_; }
+  void set_role(room::Role role) noexcept;
+  room::Role role() const noexcept { return role_; }
   /// Drops any partial sequence or number.
   void reset() noexcept;
 
@@ -59,7 +59,7 @@ class KeyMapMatcher {
   KeyEvent number_digit(char digit, std::int64_t now_ms) noexcept;
 
   std::shared_ptr<const KeyMap> map_;
-  CallerRole role_;
+  room::Role role_;
   DigitString sequence_;
   std::optional<KeyAction> exact_;  ///< binding equal to sequence_, waiting out a longer one
   bool collecting_number_ = false;

@@ -22,7 +22,7 @@
 
 #include "libconf/error.hpp"
 #include "libconf/ivr/action.hpp"
-#include "libconf/ivr/caller_role.hpp"
+#include "libconf/room/role.hpp"
 #include "libconf/ivr/digits.hpp"
 
 namespace libconf::ivr {
@@ -85,7 +85,7 @@ struct MenuState {
   bool lookup = false;                 ///< collect_room: ask the host whether the room exists
   int max_attempts = 3;                ///< check_pin: wrong PINs before on_failure
   std::string wrong_prompt;            ///< check_pin: played after a wrong PIN
-  CallerRole role = CallerRole::participant;  ///< join: role when no PIN check confirmed one
+  room::Role role = room::Role::participant;  ///< join: role when no PIN check confirmed one
   std::optional<ExitReason> reason;    ///< route_to_operator/hangup: fixed reason, else the session's
 };
 

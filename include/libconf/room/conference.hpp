@@ -7,8 +7,10 @@
 /// comes in as now_ms (any monotonic millisecond clock, never decreasing).
 ///
 /// Thread-safety: none. One owner (the engine's control thread) calls it.
-/// Real-time: no. admit() and set_pin() hash with Argon2id (~0.1 s at production
-/// cost); call them off the frame path.
+/// Real-time: no. admit() and set_pin() hash with Argon2id (10-15 ms per hash at
+/// PinHashParams::standard(), three hashes per PIN check); a control thread
+/// that must not wait uses begin_admit / verify_pin_check (any thread) /
+/// finish_admit and set_pin_hash instead.
 ///
 /// Errors: runtime outcomes come back as Result (not_found, permission_denied,
 /// room_full, quota_exceeded, invalid_state, already_exists); configuration values
@@ -16,11 +18,14 @@
 /// Every call that changes state or is refused for permission emits events,
 /// collected until drain_events().
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "libconf/error.hpp"
@@ -28,6 +33,7 @@
 #include "libconf/room/lockout.hpp"
 #include "libconf/room/permissions.hpp"
 #include "libconf/room/pin.hpp"
+#include "libconf/room/pin_throttle.hpp"
 #include "libconf/room/role.hpp"
 #include "libconf/room/room_config.hpp"
 
@@ -35,23 +41,34 @@ namespace libconf::room {
 
 struct ConferenceOptions {
   /// Cost of PIN hashes made by set_pin(). Production: interactive(); tests: minimum().
-  PinHashParams pin_hash = PinHashParams::interactive();
+  PinHashParams pin_hash = PinHashParams::standard();
   /// Per caller ID within a tenant (all rooms): 3 wrong PINs lock it out 30 s,
   /// then 60 s, 120 s, ... up to 1 h; forgotten after 1 h without failures.
   /// Callers without caller ID ("") share one key.
   LockoutPolicy caller_lockout{3, 30'000, 3'600'000, 3'600'000};
-  /// Per room (any callers): 20 wrong PINs lock PIN entry 60 s, doubling up to 1 h.
-  LockoutPolicy room_lockout{20, 60'000, 3'600'000, 3'600'000};
+  /// Per room (any callers): after 20 wrong PINs, PIN checks are spaced 3 s
+  /// apart, doubling per 20 further failures up to 180 s; a caller waits at
+  /// most 30 s for its slot, else goes to the operator. Never refuses a right
+  /// PIN that gets a slot (pin_throttle.hpp).
+  PinThrottlePolicy room_throttle{20, 3'000, 180'000, 3'600'000, 30'000};
   /// Overflow rooms "<room>-2" .. "<room>-N" at most (N = 1 + this).
   int max_overflow_rooms = 9;
 };
 
 /// Who performs an operation. The host builds it after authenticating the person
 /// (console login) or with actor_of() for a participant acting by DTMF.
+///
+/// Authority: a superuser (the operator, a tenant's administrator) acts on
+/// every room of its tenant. Anyone else acts only on the room it moderates
+/// (or takes part in): that main room, its side rooms and its overflow rooms.
+/// For an actor on a call that room is the seat its participant holds
+/// (unforgeable); for a console actor that is not a superuser it is `room`,
+/// which the host sets after authenticating the person for that room.
 struct Actor {
   std::string tenant;
   Role role = Role::participant;
   ParticipantId id = kConsole;  ///< the actor's own participant, or kConsole
+  std::string room = {};        ///< console actors below superuser: the main room of their authority
 };
 
 struct Participant {
@@ -126,6 +143,40 @@ struct QueueEntry {
 
 enum class PinKind { participant, moderator, listener };
 
+/// PIN checks of one room that may wait for their turn (beyond the
+/// throttle's max_in_flight); more callers at once take the locked-out way.
+inline constexpr std::size_t kMaxWaitingChecksPerRoom = 256;
+
+/// "participant", "moderator", "listener".
+std::string_view to_string(PinKind kind) noexcept;
+
+/// Which of a room's PINs the digits matched.
+enum class PinMatch { none, moderator, participant, listener };
+
+/// The slow half of a PIN admission: Argon2id verification of the digits
+/// against every PIN hash of the room. Plain values, so it can run on any
+/// thread (verify_pin_check) while the Conference goes on.
+struct PinCheck {
+  std::uint64_t id = 0;       ///< names the check to finish_admit / abandon_admit
+  std::string pin;            ///< the digits typed (never logged; wipe after use)
+  std::string moderator_hash, participant_hash, listener_hash;  ///< "" where the room has no such PIN
+  std::int64_t not_before_ms = 0;  ///< the room's throttle: do not verify before this time
+};
+
+/// Verifies check.pin against every hash present, always all of them (no
+/// early return), so the time taken says nothing about which PIN matched or
+/// whether one did. Pure and thread-safe; slow (Argon2id, the hashes' cost).
+PinMatch verify_pin_check(const PinCheck& check) noexcept;
+
+/// What begin_admit could decide without hashing, or the hashing to do.
+struct AdmitStart {
+  std::optional<AdmitDecision> decision;  ///< decided now (denied, locked out, no PIN needed or wrong...)
+  std::optional<PinCheck> check;          ///< else: verify this, then finish_admit()
+  /// Else the room already verifies PinThrottlePolicy::max_in_flight checks:
+  /// this one waits its turn and comes out of take_ready_checks() later.
+  std::uint64_t waiting_check = 0;
+};
+
 class Conference {
  public:
   explicit Conference(ConferenceOptions options = {});
@@ -140,9 +191,18 @@ class Conference {
   /// Needs Action::create_room; invalid_state while anyone is in it.
   Result<void> remove_room(const Actor& actor, const std::string& room, std::int64_t now_ms);
   /// Hashes and sets (or with an empty pin clears) a PIN. Needs Action::create_room.
+  /// already_exists when the PIN is another role's PIN of the room (a moderator
+  /// PIN equal to the participant or listener PIN would hand out the wrong role).
   /// Throws Error(invalid_argument) for a malformed PIN, naming the rule, not the PIN.
   Result<void> set_pin(const Actor& actor, const std::string& room, PinKind kind,
                        const std::string& pin, std::int64_t now_ms);
+  /// Sets (or with an empty hash clears) a PIN from a hash made elsewhere
+  /// (hash_pin off the control thread). Needs Action::create_room. The caller
+  /// makes sure the PIN is no other role's PIN (set_pin checks it; a hash
+  /// cannot be compared). Throws Error(invalid_argument) for a string that is
+  /// not a crypto_pwhash_str hash.
+  Result<void> set_pin_hash(const Actor& actor, const std::string& room, PinKind kind, std::string hash,
+                            std::int64_t now_ms);
   /// Replaces the ACL. Needs Action::create_room. Throws on a bad pattern.
   Result<void> set_acl(const Actor& actor, const std::string& room, Acl acl, std::int64_t now_ms);
 
@@ -155,7 +215,29 @@ class Conference {
   /// PINs, size, ACL and full-policy, but never waits for or ends with a moderator
   /// (moderators are always admitted to the room they asked for). It is removed
   /// when its last member leaves.
+  /// Synchronous: begin_admit, verify_pin_check on this thread, finish_admit.
+  /// A check the room's throttle would delay is not waited for: the caller
+  /// gets locked_out with retry_at_ms at its slot.
   Result<AdmitDecision> admit(const AdmitRequest& request, std::int64_t now_ms);
+  /// The fast half of admit(), for a control thread that must not hash: every
+  /// rule up to the PIN (ACL, lock-outs, the room's throttle slot) and, when no
+  /// hashing is needed (no PIN where none is required, a malformed PIN, a
+  /// refusal), the decision. Else a PinCheck to verify off the thread and hand
+  /// to finish_admit(). not_found for an unknown tenant or room.
+  Result<AdmitStart> begin_admit(const AdmitRequest& request, std::int64_t now_ms);
+  /// The check's outcome: counts a failure or clears the caller's record,
+  /// then decides as admit() (room lock, quota, size, overflow, wait).
+  /// not_found for an unknown check id or a room removed meanwhile.
+  Result<AdmitDecision> finish_admit(std::uint64_t check_id, PinMatch match, std::int64_t now_ms);
+  /// Nobody waits for the check any more (the caller hung up): `verified` is
+  /// its result when it ran (a wrong PIN still counts), nullopt when it never
+  /// ran (its throttle slot is handed back). Places nobody; unknown ids are ignored.
+  void abandon_admit(std::uint64_t check_id, std::optional<PinMatch> verified, std::int64_t now_ms);
+  /// Checks that waited for their room's turn and may now be verified (in
+  /// the order they were begun), since the last call.
+  std::vector<PinCheck> take_ready_checks();
+  /// Checks begun and not finished or abandoned.
+  std::size_t pending_pin_checks() const noexcept { return pending_checks_.size(); }
   /// Places a caller without PIN: an invited (dialled-out) callee, or a caller the
   /// operator takes from the queue. Needs Action::invite; a role above the actor's
   /// own is permission_denied. Respects lock, quota and size, except for a
@@ -203,18 +285,30 @@ class Conference {
   /// Ends the room for everyone in it and its side rooms (ExitReason::room_ended).
   Result<void> end_room(const Actor& actor, const std::string& room, std::int64_t now_ms);
 
+  /// Whether `actor` may perform `action` on `room` of its tenant (a main or
+  /// side room; "" for an action on no particular room). The one check every
+  /// operation makes, for hosts and the service to ask before acting on
+  /// something the model does not hold (recordings, transfers, volumes).
+  /// not_found for an unknown tenant or room; permission_denied (with an
+  /// ActionDenied event) when the role or its authority does not reach.
+  Result<void> authorize(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms);
+
   // ---- operator queue ---------------------------------------------------------
-  /// The longest waiting caller of the tenant, with waited_ms. Needs take_from_queue;
-  /// not_found when empty.
-  Result<QueueEntry> take_from_queue(const Actor& actor, std::int64_t now_ms);
+  /// The longest waiting caller of the tenant (or the one holding `ticket`
+  /// when it is not 0), with waited_ms. Needs take_from_queue; not_found when
+  /// empty or the ticket is unknown.
+  Result<QueueEntry> take_from_queue(const Actor& actor, std::int64_t now_ms, std::uint64_t ticket = 0);
   /// The caller hung up while waiting. not_found for an unknown ticket.
   Result<void> abandon_queue(std::uint64_t ticket, std::int64_t now_ms);
   std::vector<QueueEntry> queue(const std::string& tenant) const;
 
-  /// Advances timers: ends rooms whose last-moderator grace has run out.
+  /// Advances timers: ends rooms whose last-moderator grace has run out. Its
+  /// cost grows with the endings due, not with the number of rooms.
   void tick(std::int64_t now_ms);
 
   // ---- queries ----------------------------------------------------------------
+  bool has_tenant(const std::string& tenant) const noexcept { return tenants_.count(tenant) > 0; }
+  const ConferenceOptions& options() const noexcept { return options_; }
   Result<Participant> participant(ParticipantId id) const;
   /// The Actor for a participant acting from its phone.
   Result<Actor> actor_of(ParticipantId id) const;
@@ -249,6 +343,14 @@ class Conference {
   };
 
   Result<void> authorize(const Actor& actor, Action action, std::int64_t now_ms);
+  /// The role check, then the room's existence (not_found) and the actor's authority over it.
+  Result<void> authorize_room(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms);
+  /// The role check, then the target in the actor's tenant (not_found) and in its authority.
+  Result<Participant*> authorize_target(const Actor& actor, Action action, ParticipantId target,
+                                        std::int64_t now_ms);
+  /// True when `room` (main, side or overflow) lies within the actor's authority.
+  bool within_authority(const Actor& actor, const std::string& room) const;
+  Result<void> deny(const Actor& actor, Action action, const std::string& room, std::int64_t now_ms);
   Tenant* tenant_of(const std::string& name);
   const Tenant* tenant_of(const std::string& name) const;
   RoomState* room_of(const std::string& tenant, const std::string& room);
@@ -269,9 +371,26 @@ class Conference {
   RoomView view(const std::string& tenant, const RoomState& r) const;
   RoomState* overflow_target(const std::string& tenant, RoomState& base, std::int64_t now_ms);
 
+  struct PendingCheck {
+    AdmitRequest request;  // the PIN only while the check waits its turn
+    std::string room_key;
+    PinThrottle::Slot slot;
+    bool waiting = false;
+  };
+  /// Hands out waiting checks of `room_key` while the room has turns free.
+  void promote(const std::string& room_key, std::int64_t now_ms);
+  std::optional<PinCheck> make_check(std::uint64_t id, PendingCheck& p, const PinThrottle::Slot& slot);
+  AdmitDecision record_wrong_pin(const AdmitRequest& req, std::int64_t now_ms);
+  Result<AdmitDecision> decide(const AdmitRequest& req, Role role, std::int64_t now_ms);
+
   ConferenceOptions options_;
   LockoutTracker caller_lockout_;
-  LockoutTracker room_lockout_;
+  PinThrottle room_throttle_;
+  std::map<std::uint64_t, PendingCheck> pending_checks_;
+  std::map<std::string, std::deque<std::uint64_t>> waiting_checks_;  // by room key, in order
+  std::vector<PinCheck> ready_checks_;
+  std::set<std::tuple<std::int64_t, std::string, std::string>> endings_;  // (ends_at_ms, tenant, room)
+  std::uint64_t next_check_ = 1;
   std::map<std::string, Tenant> tenants_;
   std::map<ParticipantId, Participant> participants_;
   std::deque<QueueEntry> queue_;

@@ -39,11 +39,14 @@ struct Left { std::int64_t at_ms; ParticipantId id; std::string tenant; std::str
 struct Released { std::int64_t at_ms; ParticipantId id; std::string tenant; std::string room; };
 /// A wrong PIN; `failures` counts the caller's consecutive failures.
 struct PinRejected { std::int64_t at_ms; std::string tenant; std::string room; std::string caller_id; int failures; };
-/// A caller or a room locked against PIN entry until until_ms.
+/// PIN entry refused until until_ms: the caller is locked out (room_wide false),
+/// or the room's PIN throttle has no slot within its maximum wait (room_wide true).
 struct LockedOut {
   std::int64_t at_ms; std::string tenant; std::string room; std::string caller_id;
   bool room_wide; std::int64_t until_ms;
 };
+/// The room's PIN throttle delays this caller's check until until_ms (pin_throttle.hpp).
+struct PinThrottled { std::int64_t at_ms; std::string tenant; std::string room; std::string caller_id; std::int64_t until_ms; };
 struct AccessDenied { std::int64_t at_ms; std::string tenant; std::string room; std::string caller_id; };
 struct RoutedToOperator {
   std::int64_t at_ms; std::string tenant; std::string room; std::string caller_id;
@@ -67,13 +70,14 @@ struct ListenInGranted { std::int64_t at_ms; std::string tenant; std::string roo
 struct WhisperGranted { std::int64_t at_ms; ParticipantId target; ParticipantId by; };
 struct RoomEnding { std::int64_t at_ms; std::string tenant; std::string room; std::int64_t ends_at_ms; };
 struct RoomEnded { std::int64_t at_ms; std::string tenant; std::string room; };
-/// An actor tried something its role does not allow (or outside its tenant).
-struct ActionDenied { std::int64_t at_ms; std::string tenant; Action action; Role role; ParticipantId by; };
+/// An actor tried something its role or its authority does not allow; room is
+/// the room acted on when the refusal was about it ("" otherwise).
+struct ActionDenied { std::int64_t at_ms; std::string tenant; Action action; Role role; ParticipantId by; std::string room = {}; };
 }  // namespace event
 
 using Event = std::variant<event::TenantCreated, event::QuotaChanged, event::RoomCreated,
                            event::RoomRemoved, event::RoomConfigured, event::Joined, event::Left,
-                           event::Released, event::PinRejected, event::LockedOut,
+                           event::Released, event::PinRejected, event::LockedOut, event::PinThrottled,
                            event::AccessDenied, event::RoutedToOperator, event::QueueLeft,
                            event::OverflowOpened, event::MuteChanged, event::MutedAll,
                            event::DeafChanged, event::Moved, event::SideRoomOpened,

@@ -40,6 +40,7 @@ enum class Action {
   create_room,       ///< create or remove rooms and change PINs and policies
   manage_moderators, ///< create and change moderators
   take_from_queue,   ///< answer callers waiting in the operator queue
+  transfer,          ///< send a call out of the bridge to another number (SIP REFER or 302)
 };
 
 inline constexpr std::array kAllActions{
@@ -49,7 +50,7 @@ inline constexpr std::array kAllActions{
     Action::create_side_room, Action::bring_back,  Action::listen_in,     Action::whisper,
     Action::lock_room,    Action::set_name,        Action::play_prompt,   Action::record,
     Action::end_room,     Action::set_max_size,    Action::create_room,   Action::manage_moderators,
-    Action::take_from_queue};
+    Action::take_from_queue, Action::transfer};
 
 /// snake_case name of the action, as in the enum.
 std::string_view to_string(Action action) noexcept;

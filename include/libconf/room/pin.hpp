@@ -21,8 +21,16 @@ struct PinHashParams {
   unsigned long long ops_limit;  ///< passes over memory (libsodium opslimit)
   std::size_t mem_limit_bytes;   ///< memory per hash, bytes (libsodium memlimit)
 
-  /// libsodium's INTERACTIVE limits (2 passes, 64 MiB, about 0.1 s on a desktop
-  /// core): the production default.
+  /// libconf's default for numeric PINs: 3 passes over 8 MiB (about 10-15 ms
+  /// on a desktop core). A 4-8 digit PIN has at most 10^8 values: no cost an
+  /// online service can afford stops an offline search of a leaked hash for
+  /// long (docs/permissions.md gives the figures); the defence is lock-out,
+  /// throttling and keeping hashes secret. This cost still makes an 8-digit
+  /// search cost core-weeks, keeps a 2-thread verifier at 16 MiB, and lets
+  /// 100 callers' PINs verify in under a second.
+  static PinHashParams standard() noexcept;
+  /// libsodium's INTERACTIVE limits (2 passes, 64 MiB, about 0.1-0.2 s on a
+  /// desktop core): for deployments that accept 8x the CPU and memory per check.
   static PinHashParams interactive() noexcept;
   /// libsodium's minimum (1 pass, 8 KiB): for tests only, offers no protection
   /// against offline guessing of a leaked hash.
@@ -46,6 +54,10 @@ std::string hash_pin(std::string_view pin, const PinHashParams& params);
 /// (wrong length, non-digit) returns false without hashing, so a hostile caller
 /// cannot make the bridge hash megabytes. Never throws.
 bool verify_pin(std::string_view hash, std::string_view pin) noexcept;
+
+/// Overwrites a secret held in memory (a typed PIN) with zeros, in a way the
+/// compiler may not optimise away (libsodium's sodium_memzero), then clears it.
+void wipe_secret(std::string& secret) noexcept;
 
 /// A uniformly random PIN of `digits` digits (kMinPinDigits..kMaxPinDigits,
 /// otherwise Error(invalid_argument)), from libsodium's CSPRNG.

@@ -24,9 +24,18 @@ inline constexpr std::size_t kMaxTextLength = 256;
 void validate_name(std::string_view what, std::string_view name);
 /// Same check without throwing.
 bool is_valid_name(std::string_view name) noexcept;
-/// Throws Error(invalid_argument) if `text` is longer than kMaxTextLength or holds
-/// a control character (topics, display names).
+/// Throws Error(invalid_argument) if `text` is longer than kMaxTextLength, holds
+/// a control character or is not valid UTF-8 (topics, display names, caller IDs).
 void validate_text(std::string_view what, std::string_view text);
+/// Same check without throwing.
+bool is_valid_text(std::string_view text) noexcept;
+/// True for well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, at most U+10FFFF).
+bool is_valid_utf8(std::string_view text) noexcept;
+/// Offset of the first byte that does not start or continue well-formed UTF-8
+/// (no overlong forms, surrogates or code points above U+10FFFF), or npos.
+std::size_t first_invalid_utf8(std::string_view text) noexcept;
+/// Throws Error(invalid_argument) "<what> is not valid UTF-8 (byte 0xNN at offset K)".
+void validate_utf8(std::string_view what, std::string_view text);
 
 /// What a tenant's contract allows at any moment.
 struct TenantQuota {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "libconf/room/cdr.hpp"
+#include "libconf/service/call_control.hpp"
 #include "libconf/service/service_event.hpp"
 
 namespace libconf::scenario {
@@ -100,6 +101,7 @@ struct Story {
   int max_rooms = 10;
   int room_rate_hz = 16000;
   std::vector<StoryRoom> rooms;
+  service::AnswerMode answer_mode = service::AnswerMode::answer_first;
   std::string routes_json;  ///< {"routes": [...]} as in examples/menus/dids.json
   std::map<std::string, std::filesystem::path> menus;
   std::map<std::string, std::filesystem::path> prompts;
@@ -120,6 +122,9 @@ struct StoryPhone {
   service::CallId call = service::kNoCall;
   std::string final_state;  ///< call state at the end ("never called" if it never started)
   std::string room;         ///< room at the end
+  bool answered = false;    ///< the service answered it (or it was answered by the phone: dial-out)
+  /// Set when the service ended the call (CallControl::hang_up) and why.
+  std::optional<service::HangupReason> ended_by_service;
 };
 
 /// A room recording the story made (actions record/stop_recording): written

@@ -24,7 +24,7 @@ namespace libconf::store {
 
 struct OpenOptions {
   /// Cost of the PIN hashes made for bookings. Production: interactive(); tests: minimum().
-  room::PinHashParams pin_hash = room::PinHashParams::interactive();
+  room::PinHashParams pin_hash = room::PinHashParams::standard();
 };
 
 /// True when `location` names a PostgreSQL database (see the table above).

@@ -55,7 +55,7 @@ struct PgOptions {
   /// run again before the call returns store_error.
   int conflict_retries = 5;
   /// Cost of the PIN hashes made for bookings. Production: interactive(); tests: minimum().
-  room::PinHashParams pin_hash = room::PinHashParams::interactive();
+  room::PinHashParams pin_hash = room::PinHashParams::standard();
 };
 
 class PgStore final : public Store {
@@ -95,6 +95,8 @@ class PgStore final : public Store {
   Result<std::vector<ModeratorRecord>> moderators(const std::string& tenant) override;
   Result<void> remove_moderator(const std::string& tenant, const std::string& name) override;
 
+  Result<void> put_caller_name(const CallerNameRecord& record) override;
+  Result<CallerNameRecord> caller_name(const std::string& tenant, const std::string& caller_id) override;
   Result<void> put_group(const GroupRecord& group) override;
   Result<GroupRecord> group(const std::string& tenant, const std::string& name) override;
   Result<std::vector<GroupRecord>> groups(const std::string& tenant) override;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "libconf/ivr/did_router.hpp"
 #include "libconf/room/cdr.hpp"
 #include "libconf/room/room_config.hpp"
 
@@ -22,6 +23,15 @@ struct TenantRecord {
 struct RoomRecord {
   std::string tenant;
   room::RoomConfig config;  ///< PINs only as hashes (room::hash_pin)
+  bool locked = false;      ///< a moderator locked it (kept across restarts)
+};
+
+/// The name a moderator gave a caller: the room lists and announces the caller
+/// by it the next time that number calls. Names follow room::validate_text.
+struct CallerNameRecord {
+  std::string tenant;
+  std::string caller_id;
+  std::string name;
 };
 
 struct ModeratorRecord {
@@ -38,10 +48,8 @@ struct GroupRecord {
   std::vector<std::string> members;  ///< numbers or SIP URIs, in dialling order (at most 1000)
 };
 
-/// What a dialled number leads to.
-enum class DidTarget { room, menu, operator_queue };
-std::string_view to_string(DidTarget target) noexcept;
-std::optional<DidTarget> did_target_from_string(std::string_view text) noexcept;
+/// What a dialled number leads to (the DID router's targets).
+using ivr::DidTarget;
 
 struct DidRecord {
   std::string number;  ///< E.164 digits with optional leading '+', 2..32 characters

@@ -26,7 +26,7 @@ struct SqliteOptions {
   bool full_sync = true;
   int busy_timeout_ms = 5'000;
   /// Cost of the PIN hashes made for bookings. Production: interactive(); tests: minimum().
-  room::PinHashParams pin_hash = room::PinHashParams::interactive();
+  room::PinHashParams pin_hash = room::PinHashParams::standard();
 };
 
 class SqliteStore final : public Store {
@@ -61,6 +61,9 @@ class SqliteStore final : public Store {
   Result<ModeratorRecord> moderator(const std::string& tenant, const std::string& name) override;
   Result<std::vector<ModeratorRecord>> moderators(const std::string& tenant) override;
   Result<void> remove_moderator(const std::string& tenant, const std::string& name) override;
+
+  Result<void> put_caller_name(const CallerNameRecord& record) override;
+  Result<CallerNameRecord> caller_name(const std::string& tenant, const std::string& caller_id) override;
 
   Result<void> put_group(const GroupRecord& group) override;
   Result<GroupRecord> group(const std::string& tenant, const std::string& name) override;

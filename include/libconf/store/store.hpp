@@ -1,10 +1,12 @@
 #pragma once
 /// @file
-/// Where tenants, rooms, PIN hashes, moderators, groups, DIDs, bookings and CDR
-/// live. An interface: SqliteStore (sqlite_store.hpp) is the default; PgStore
+/// Where tenants, rooms (with the lock and PINs moderators set), PIN hashes,
+/// moderators, caller names, groups, DIDs, bookings and CDR live. An
+/// interface: SqliteStore (sqlite_store.hpp) is the default; PgStore
 /// (pg_store.hpp) is how several hosts share state; open_store (open.hpp) picks
 /// one from a configuration string. Never called from the frame path: calls
-/// block on disk or network, so hosts make them from a thread of their own.
+/// block on disk or network, so hosts make them from a thread of their own
+/// (the service's store outbox).
 ///
 /// Errors: inputs that break a documented rule (bad name, PIN hash not a hash,
 /// booking outside its ranges) throw libconf::Error(invalid_argument) naming the
@@ -51,6 +53,12 @@ class Store {
   virtual Result<ModeratorRecord> moderator(const std::string& tenant, const std::string& name) = 0;
   virtual Result<std::vector<ModeratorRecord>> moderators(const std::string& tenant) = 0;
   virtual Result<void> remove_moderator(const std::string& tenant, const std::string& name) = 0;
+
+  // caller names
+  /// Insert or replace; an empty name removes the record.
+  virtual Result<void> put_caller_name(const CallerNameRecord& record) = 0;
+  /// not_found when the number has no stored name.
+  virtual Result<CallerNameRecord> caller_name(const std::string& tenant, const std::string& caller_id) = 0;
 
   // groups
   virtual Result<void> put_group(const GroupRecord& group) = 0;  ///< insert or replace members

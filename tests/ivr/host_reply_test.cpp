@@ -1,30 +1,17 @@
-#include "libconf/ivr/caller_role.hpp"
+#include "libconf/ivr/host_reply.hpp"
 
 #include <gtest/gtest.h>
 
 #include <type_traits>
 
 #include "libconf/ivr/action.hpp"
-#include "libconf/ivr/host_reply.hpp"
 
 namespace libconf::ivr {
 
-TEST(CallerRole, NamesRoundTripAndMatchTheRoomLayer) {
-  const CallerRole all[] = {CallerRole::superuser, CallerRole::moderator, CallerRole::participant,
-                            CallerRole::listener};
-  const char* names[] = {"superuser", "moderator", "participant", "listener"};  // room::Role's names
-  for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(to_string(all[i]), names[i]);
-    EXPECT_EQ(caller_role_from_string(names[i]), all[i]);
-  }
-  EXPECT_FALSE(caller_role_from_string("Moderator"));
-  EXPECT_FALSE(caller_role_from_string(""));
-}
-
 TEST(HostReply, FactoriesSetKindAndRole) {
-  constexpr HostReply ok = HostReply::pin_ok(CallerRole::listener);
+  constexpr HostReply ok = HostReply::pin_ok(room::Role::listener);
   static_assert(ok.kind == HostReply::Kind::pin_ok);
-  EXPECT_EQ(ok.role, CallerRole::listener);
+  EXPECT_EQ(ok.role, room::Role::listener);
   EXPECT_EQ(HostReply::pin_wrong().kind, HostReply::Kind::pin_wrong);
   EXPECT_EQ(HostReply::recorded().kind, HostReply::Kind::recorded);
 }
